@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     drivehr_concurrency: int = Field(default=8, ge=1, le=64)
     request_timeout_s: float = Field(default=10.0, gt=0, le=120)
     max_retries: int = Field(default=3, ge=0, le=10)
+    retry_backoff_s: float = Field(default=0.5, ge=0)
     retry_after_cap_s: float = Field(default=30.0, ge=0)
     max_response_bytes: int = Field(default=5_000_000, ge=1024)
     title_suffixes: Annotated[list[str], NoDecode] = []

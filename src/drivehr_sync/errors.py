@@ -69,7 +69,14 @@ class DeliveryError(DriveHRSyncError):
 
 
 class DeliveryRefusedError(DeliveryError):
-    """The delivery was held back before anything was sent."""
+    """The delivery was held back before anything was sent.
+
+    ``kind`` names the check that held it back, for metrics.
+    """
+
+    def __init__(self, message: str, *, kind: str = "refused") -> None:
+        self.kind = kind
+        super().__init__(message)
 
 
 class SignatureError(DriveHRSyncError):

@@ -1,0 +1,62 @@
+"""``drivehr-sync demo``: a real sync over loopback HTTP between stand-ins."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+from .config import load_settings
+from .logs import configure_logging
+from .standins import DriveHRSite, WordPressSite
+from .sync import SyncOptions, run_sync
+
+__all__ = ["run_demo"]
+
+
+def run_demo() -> int:
+    """Sync the sample postings into a stand-in site and show what it holds."""
+    secret = secrets.token_urlsafe(32)
+    configure_logging("warning", secrets=[secret])
+
+    with (
+        DriveHRSite() as drivehr,
+        WordPressSite(secret=secret) as wordpress,
+        tempfile.TemporaryDirectory(prefix="drivehr-sync-demo-") as state_dir,
+    ):
+        settings = load_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+            webhook_secret=secret,
+            environment="development",
+            state_dir=Path(state_dir),
+            title_suffixes=["Acme Motors"],
+        )
+        print(f"DriveHR stand-in:   {drivehr.base_url}/careers/{drivehr.company_id}/list")
+        print(f"WordPress stand-in: {wordpress.url}")
+
+        result = run_sync(settings, SyncOptions(trigger="demo"))
+        print(
+            f"\nsync {result.status.value} via {result.strategy}: "
+            f"{result.sent} jobs sent, {result.created} created, "
+            f"{result.updated} updated, {result.removed} removed "
+            f"in {result.duration_ms} ms"
+        )
+        if result.reason:
+            print(f"reason: {result.reason}")
+
+        print(f"\nThe site now holds {len(wordpress.jobs)} jobs:")
+        for job_id, post in sorted(wordpress.jobs.items()):
+            print(f"  {job_id}")
+            print(f"    {post.get('title')} | {post.get('location')} | "
+                  f"{post.get('job_type') or post.get('type')} | "
+                  f"posted {post.get('posted_date') or post.get('postedDate')}")
+            print(f"    apply: {post.get('apply_url') or post.get('applyUrl')}")
+
+    return 0 if result.status.is_success else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_demo())
