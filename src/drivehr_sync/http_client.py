@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import random
 import time
 from collections.abc import Awaitable, Callable
 
@@ -19,7 +20,6 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
 )
 
 from . import __version__
@@ -31,6 +31,7 @@ __all__ = [
     "USER_AGENT",
     "ResponseTooLargeError",
     "RetryableStatusError",
+    "backoff_seconds",
     "build_client",
     "get_limited",
     "read_limited",
@@ -100,14 +101,22 @@ def _is_retryable(error: BaseException) -> bool:
     return isinstance(error, (httpx.TimeoutException, httpx.TransportError))
 
 
+def backoff_seconds(
+    attempt: int,
+    backoff_s: float,
+    cap_s: float,
+    jitter: Callable[[float], float] = lambda spread: random.uniform(0, spread),
+) -> float:
+    """Capped exponential backoff; the jitter spreads out synchronized callers."""
+    return min(cap_s, backoff_s * 2 ** (attempt - 1) + jitter(backoff_s))
+
+
 class _WaitForServerHint:
     """Wait as the server asks, else back off exponentially with jitter."""
 
     def __init__(self, backoff_s: float, cap_s: float) -> None:
+        self.backoff_s = backoff_s
         self.cap_s = cap_s
-        self.backoff = wait_exponential_jitter(
-            initial=backoff_s, max=cap_s, jitter=backoff_s
-        )
 
     def __call__(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
@@ -115,7 +124,7 @@ class _WaitForServerHint:
             hint = retry_after_seconds(error.response)
             if hint is not None:
                 return min(hint, self.cap_s)
-        return float(self.backoff(state))
+        return backoff_seconds(state.attempt_number, self.backoff_s, self.cap_s)
 
 
 def _hint_within_cap(cap_s: float) -> Callable[[BaseException], bool]:
