@@ -50,10 +50,11 @@ def run_demo() -> int:
         print(f"\nThe site now holds {len(wordpress.jobs)} jobs:")
         for job_id, post in sorted(wordpress.jobs.items()):
             print(f"  {job_id}")
-            print(f"    {post.get('title')} | {post.get('location')} | "
-                  f"{post.get('job_type') or post.get('type')} | "
-                  f"posted {post.get('posted_date') or post.get('postedDate')}")
-            print(f"    apply: {post.get('apply_url') or post.get('applyUrl')}")
+            print(
+                f"    {post['title']} | {post['location']} | {post['job_type']} "
+                f"| {post['status']} {post['date']}"
+            )
+            print(f"    apply: {post['apply_url']}")
 
     return 0 if result.status.is_success else 1
 

@@ -1,0 +1,306 @@
+"""Whole syncs over real loopback HTTP, between the DriveHR and WordPress stand-ins."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from drivehr_sync.models import SyncStatus
+from drivehr_sync.snapshots import SnapshotHistory
+from drivehr_sync.standins import DriveHRSite, WordPressSite, sample_postings
+from drivehr_sync.state import open_store
+from drivehr_sync.sync import SyncOptions, restore_snapshot, run_sync
+from support import SECRET
+
+SAMPLE_IDS = {f"drivehr-{posting['id']}" for posting in sample_postings()}
+
+
+@pytest.fixture
+def drivehr() -> Iterator[DriveHRSite]:
+    with DriveHRSite() as site:
+        yield site
+
+
+@pytest.fixture
+def wordpress() -> Iterator[WordPressSite]:
+    with WordPressSite(secret=SECRET, rate_limit=1000) as site:
+        yield site
+
+
+@pytest.fixture
+def settings(make_settings, drivehr, wordpress):
+    return make_settings(
+        drivehr_company_id=drivehr.company_id,
+        drivehr_base_url=drivehr.base_url,
+        wp_api_url=wordpress.url,
+        title_suffixes=["Acme Motors"],
+    )
+
+
+def deliveries(site: WordPressSite) -> list:
+    return [r for r in site.requests if r.method == "POST"]
+
+
+def test_a_sync_makes_the_site_hold_exactly_the_postings(settings, wordpress) -> None:
+    """Every DriveHR posting arrives, with the plugin's ids and clean fields."""
+    result = run_sync(settings)
+
+    assert result.status is SyncStatus.SYNCED
+    assert result.strategy == "api"
+    assert set(wordpress.jobs) == SAMPLE_IDS
+    assert result.created == len(SAMPLE_IDS) and result.sent == len(SAMPLE_IDS)
+    for post in wordpress.jobs.values():
+        assert not post["title"].endswith("Acme Motors")
+        assert post["status"] == "publish"
+        assert post["apply_url"].endswith("/form")
+        assert "mso-" not in post["content"] and "javascript:" not in post["content"]
+        assert post["expiry_date"]
+
+
+@pytest.mark.parametrize(
+    "layout_options",
+    [
+        {"layout": "ag-grid", "iframe_mode": "src"},
+        {"layout": "ag-grid", "expanded": False},
+        {"layout": "element-ui"},
+        {"layout": "json-ld"},
+        {"layout": "app-state"},
+    ],
+)
+def test_every_page_form_yields_the_same_jobs(
+    make_settings, wordpress, layout_options
+) -> None:
+    """Each layout DriveHR has used produces the same ids and descriptions."""
+    with DriveHRSite(**layout_options) as drivehr:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+            drivehr_strategies=["html"],
+        )
+
+        result = run_sync(settings)
+
+    assert result.status is SyncStatus.SYNCED, result.reason
+    assert set(wordpress.jobs) == SAMPLE_IDS
+    assert all(post["content"] for post in wordpress.jobs.values())
+
+
+def test_the_json_listing_is_used_first(make_settings, wordpress) -> None:
+    """With the default order, the JSON listing answers before the page."""
+    with DriveHRSite(json_listing="wrapped") as drivehr:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+            drivehr_strategies=["api", "html"],
+        )
+
+        result = run_sync(settings)
+
+    assert result.status is SyncStatus.SYNCED
+    assert result.strategy == "api"
+    assert set(wordpress.jobs) == SAMPLE_IDS
+
+
+@pytest.mark.parametrize("layout", ["shell", "error"])
+def test_an_inconclusive_source_sends_nothing(
+    make_settings, wordpress, layout
+) -> None:
+    """An app shell or an error page fails the sync; the site is untouched."""
+    wordpress.seed([{"id": "drivehr-keep", "title": "Kept"}])
+    with DriveHRSite(layout=layout, json_listing="missing") as drivehr:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+        )
+
+        result = run_sync(settings)
+
+    assert result.status is SyncStatus.FAILED
+    assert "no conclusive answer" in result.reason
+    assert deliveries(wordpress) == []
+    assert set(wordpress.jobs) == {"drivehr-keep"}
+
+
+def test_a_failed_detail_page_keeps_the_posting(
+    make_settings, wordpress
+) -> None:
+    """A posting whose description cannot be fetched is still delivered."""
+    first = sample_postings()[0]["id"]
+    with DriveHRSite(expanded=False) as drivehr:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+            drivehr_strategies=["html"],
+        )
+        run_sync(settings)
+        before = wordpress.jobs[f"drivehr-{first}"]["content"]
+        drivehr.fail_details.add(first)
+
+        result = run_sync(settings, SyncOptions(force=True))
+
+    assert result.status is SyncStatus.SYNCED
+    assert result.degraded == [f"drivehr-{first}"]
+    assert set(wordpress.jobs) == SAMPLE_IDS
+    assert wordpress.jobs[f"drivehr-{first}"]["content"] == before
+
+
+def test_an_unchanged_list_is_not_sent_again(settings, wordpress) -> None:
+    """The second identical sync reports unchanged and sends nothing."""
+    run_sync(settings)
+
+    result = run_sync(settings)
+
+    assert result.status is SyncStatus.UNCHANGED
+    assert len(deliveries(wordpress)) == 1
+    assert run_sync(settings, SyncOptions(force=True)).status is SyncStatus.SYNCED
+    assert len(deliveries(wordpress)) == 2
+
+
+def test_shrinking_eight_to_two_is_refused_until_forced(
+    settings, drivehr, wordpress
+) -> None:
+    """Losing most jobs at once is held back, then delivered with force."""
+    run_sync(settings)
+    drivehr.set_postings(sample_postings()[:2])
+
+    refused = run_sync(settings)
+    forced = run_sync(settings, SyncOptions(force=True))
+
+    assert refused.status is SyncStatus.REFUSED
+    assert "--force" in refused.reason
+    assert len(deliveries(wordpress)) == 2
+    assert forced.status is SyncStatus.SYNCED
+    assert forced.removed == len(SAMPLE_IDS) - 2
+    assert len(wordpress.jobs) == 2
+
+
+def test_no_openings_after_a_full_list_needs_confirmation(
+    settings, drivehr, wordpress
+) -> None:
+    """A conclusive 'no openings' empties the site only when forced."""
+    run_sync(settings)
+    drivehr.set_postings([])
+
+    refused = run_sync(settings)
+    forced = run_sync(settings, SyncOptions(force=True))
+
+    assert refused.status is SyncStatus.REFUSED
+    assert forced.status is SyncStatus.SYNCED
+    assert wordpress.jobs == {}
+
+
+def test_a_rejected_delivery_leaves_the_state_alone(
+    make_settings, drivehr, wordpress, tmp_path
+) -> None:
+    """A wrong secret fails the sync and records no snapshot."""
+    settings = make_settings(
+        drivehr_company_id=drivehr.company_id,
+        drivehr_base_url=drivehr.base_url,
+        wp_api_url=wordpress.url,
+        webhook_secret="a-different-secret-0123456789-abcdefgh",
+    )
+
+    result = run_sync(settings)
+
+    assert result.status is SyncStatus.FAILED
+    assert "HTTP 401" in result.reason
+    assert SnapshotHistory(open_store(settings)).list() == []
+    assert wordpress.jobs == {}
+
+
+def test_the_php8_fault_is_reported_and_not_remembered(
+    make_settings, drivehr
+) -> None:
+    """Every delivery answering 500 fails with the known cause named."""
+    with WordPressSite(secret=SECRET, php8_fault=True, rate_limit=1000) as site:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=site.url,
+            max_retries=1,
+        )
+
+        result = run_sync(settings)
+
+    assert result.status is SyncStatus.FAILED
+    assert "PHP 8" in result.reason
+    assert SnapshotHistory(open_store(settings)).list() == []
+
+
+def test_rate_limited_drivehr_is_retried(settings, drivehr, wordpress) -> None:
+    """429 with Retry-After from DriveHR is waited out and retried."""
+    drivehr.queue_failures(None, 429, 503)
+
+    result = run_sync(settings)
+
+    assert result.status is SyncStatus.SYNCED
+    assert set(wordpress.jobs) == SAMPLE_IDS
+
+
+def test_more_than_a_hundred_jobs_are_refused_unsent(
+    settings, drivehr, wordpress
+) -> None:
+    """101 postings are refused before anything is sent, naming the limit."""
+    template = sample_postings()[0]
+    drivehr.set_postings(
+        [{**template, "id": f"bulk-{n}", "title": f"Role {n}"} for n in range(101)]
+    )
+
+    result = run_sync(settings, SyncOptions(force=True))
+
+    assert result.status is SyncStatus.REFUSED
+    assert "limit of 100" in result.reason
+    assert deliveries(wordpress) == []
+
+
+def test_concurrent_syncs_yield_one_busy(make_settings, wordpress) -> None:
+    """Two syncs started together: one delivers, the other reports busy."""
+    with DriveHRSite(delay_s=0.05) as drivehr:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+        )
+        results = []
+        threads = [
+            threading.Thread(target=lambda: results.append(run_sync(settings)))
+            for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    statuses = sorted(result.status.value for result in results)
+    assert statuses == ["busy", "synced"]
+
+
+def test_restore_puts_the_site_back(settings, drivehr, wordpress) -> None:
+    """Restoring an earlier snapshot re-delivers its list with a fresh signature."""
+    first = run_sync(settings)
+    drivehr.set_postings(sample_postings()[:5])
+    run_sync(settings, SyncOptions(force=True))
+    [_, earliest] = SnapshotHistory(open_store(settings)).list()
+
+    restored = restore_snapshot(settings, earliest.snapshot_id)
+
+    assert first.status is SyncStatus.SYNCED
+    assert restored.status is SyncStatus.SYNCED
+    assert set(wordpress.jobs) == SAMPLE_IDS
+    assert len(SnapshotHistory(open_store(settings)).list()) == 3
+
+
+def test_a_dry_run_sends_nothing_and_shows_the_jobs(settings, wordpress) -> None:
+    """A dry run reports what would be sent and leaves the site alone."""
+    result = run_sync(settings, SyncOptions(dry_run=True))
+
+    assert result.status is SyncStatus.DRY_RUN
+    assert {job["id"] for job in result.jobs} == SAMPLE_IDS
+    assert sorted(result.diff["added"]) == sorted(SAMPLE_IDS)
+    assert deliveries(wordpress) == []
