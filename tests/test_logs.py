@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 import structlog
 
 from drivehr_sync.logs import configure_logging, get_logger
@@ -59,9 +60,10 @@ def test_secrets_and_signatures_are_redacted_everywhere() -> None:
     assert line["metadata"]["headers"]["X-Webhook-Signature"] == "[REDACTED]"
 
 
-def test_level_filters_lower_lines() -> None:
+@pytest.mark.parametrize("level", ["warn", "warning", "WARN"])
+def test_level_filters_lower_lines(level: str) -> None:
     """Below the configured level nothing is written."""
-    stream = capture("warn")
+    stream = capture(level)
 
     get_logger("test").info("quiet")
     get_logger("test").warning("loud")

@@ -86,9 +86,10 @@ def configure_logging(
     stream: TextIO | None = None,
 ) -> None:
     """Send JSON log lines at ``level`` or above to ``stream`` (stderr)."""
-    numeric = logging.getLevelName(level.upper().replace("WARN", "WARNING"))
-    if not isinstance(numeric, int):
-        numeric = logging.INFO
+    name = level.strip().upper()
+    numeric = logging.getLevelNamesMapping().get(
+        "WARNING" if name == "WARN" else name, logging.INFO
+    )
 
     structlog.configure(
         processors=[
