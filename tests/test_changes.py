@@ -218,9 +218,7 @@ def test_identity_guard_ignores_the_query_of_the_source_url():
 def test_identity_guard_falls_back_to_title_and_location():
     """Without source URLs, title and location decide."""
     previous = [job(n, sourceUrl=None) for n in (1, 2, 3)]
-    current = [
-        job(n, id=f"drivehr-job-{n:04d}", sourceUrl=None) for n in (1, 2, 3)
-    ]
+    current = [job(n, id=f"drivehr-job-{n:04d}", sourceUrl=None) for n in (1, 2, 3)]
 
     verdict = check_identity(previous, current)
 

@@ -152,7 +152,7 @@ def test_get_refuses_an_ambiguous_prefix(store):
     history = SnapshotHistory(store)
     save_several(history, 3)
 
-    with pytest.raises(StateError, match="ambiguous.*3 snapshots"):
+    with pytest.raises(StateError, match=r"ambiguous.*3 snapshots"):
         history.get("20261203T18")
 
 

@@ -113,7 +113,7 @@ def test_keys_are_listed_sorted_under_a_prefix(store):
     listed = store.list_keys("snapshots/")
 
     assert listed == ["snapshots/a.json", "snapshots/b.json", "snapshots/old/c.json"]
-    assert store.list_keys("") == listed + ["stats/runs.json"]
+    assert store.list_keys("") == [*listed, "stats/runs.json"]
     assert store.list_keys("snapshots/a") == ["snapshots/a.json"]
 
 
@@ -143,8 +143,9 @@ def test_create_if_absent_creates_only_once(store):
 def test_a_torn_newest_snapshot_leaves_the_previous_one_readable(store):
     """A damaged newest snapshot does not hide the previous good one."""
     history = SnapshotHistory(store)
-    good = history.save({"jobs": [{"id": "drivehr-1", "title": "A"}]}, None,
-                        request_id="aaaaaaaa")
+    good = history.save(
+        {"jobs": [{"id": "drivehr-1", "title": "A"}]}, None, request_id="aaaaaaaa"
+    )
     store.write("snapshots/20991231T235959Z-torn0000.json", b'{"snapshotId": "2099')
 
     latest = history.latest()
@@ -208,10 +209,12 @@ def test_held_raises_lease_held_error_when_busy(store):
     """The context manager raises LeaseHeldError naming the holder when busy."""
     lease = Lease(store, ttl_s=60, clock=Clock())
 
-    with lease.held("run-1"):
-        with pytest.raises(LeaseHeldError, match="run-1"):
-            with lease.held("run-2"):
-                pytest.fail("the block must not run while the lease is held")
+    with (
+        lease.held("run-1"),
+        pytest.raises(LeaseHeldError, match="run-1"),
+        lease.held("run-2"),
+    ):
+        pytest.fail("the block must not run while the lease is held")
 
     assert lease.holder() is None
 
@@ -230,13 +233,14 @@ def test_a_lease_record_that_cannot_be_read_is_taken_over(store):
 # Races and crashes, on local disk where the atomic primitive is the OS's.
 
 
-def race(lease_count: int, attempt) -> list[bool]:
+def race(store, make_lease, lease_count: int = 6) -> list[bool]:
+    """Let ``lease_count`` threads acquire the same lease at the same moment."""
     barrier = threading.Barrier(lease_count)
     outcomes: list[bool] = [False] * lease_count
 
     def contender(index: int) -> None:
         barrier.wait()
-        outcomes[index] = attempt(index)
+        outcomes[index] = make_lease(store).acquire(f"run-{index}")
 
     threads = [
         threading.Thread(target=contender, args=(index,))
@@ -255,9 +259,7 @@ def test_threads_racing_for_a_free_lease_have_exactly_one_winner(tmp_path):
     for round_number in range(10):
         store = LocalStore(tmp_path / f"round-{round_number}")
 
-        outcomes = race(
-            6, lambda index: Lease(store, ttl_s=60).acquire(f"run-{index}")
-        )
+        outcomes = race(store, lambda shared: Lease(shared, ttl_s=60))
 
         winners.append(outcomes.count(True))
     assert winners == [1] * 10
@@ -272,12 +274,7 @@ def test_threads_racing_for_an_expired_lease_have_exactly_one_winner(tmp_path):
         Lease(store, ttl_s=60, clock=clock).acquire("crashed-run")
         clock.now += 61
 
-        outcomes = race(
-            6,
-            lambda index: Lease(store, ttl_s=60, clock=clock).acquire(
-                f"run-{index}"
-            ),
-        )
+        outcomes = race(store, lambda shared: Lease(shared, ttl_s=60, clock=clock))
 
         winners.append(outcomes.count(True))
     assert winners == [1] * 10
@@ -345,10 +342,7 @@ def test_s3_keys_live_under_the_prefix(s3_endpoint):
     store.write("stats/runs.json", b"{}")
 
     client = boto3.client("s3", endpoint_url=s3_endpoint)
-    names = [
-        item["Key"]
-        for item in client.list_objects_v2(Bucket=bucket)["Contents"]
-    ]
+    names = [item["Key"] for item in client.list_objects_v2(Bucket=bucket)["Contents"]]
     assert names == ["team/drivehr/stats/runs.json"]
     assert store.list_keys("stats/") == ["stats/runs.json"]
 

@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 __all__ = [
-    "IGNORED_FIELDS",
     "FORCE_HINT",
+    "IGNORED_FIELDS",
     "GuardVerdict",
     "JobsDiff",
     "carry_descriptions",

@@ -99,9 +99,7 @@ def _is_number(value: Any) -> bool:
 def _counters(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         return {}
-    return {
-        str(key): int(count) for key, count in value.items() if _is_number(count)
-    }
+    return {str(key): int(count) for key, count in value.items() if _is_number(count)}
 
 
 def _count(counters: dict[str, int], key: str, by: int = 1) -> None:
@@ -127,7 +125,9 @@ def _save(store: StateStore, stats: RunStats) -> None:
 
 def _whole(result: dict[str, Any], key: str) -> int:
     value = result.get(key)
-    return int(value) if _is_number(value) else 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    return int(value)
 
 
 def record_run(

@@ -78,9 +78,7 @@ class Snapshot:
         if not isinstance(document, dict):
             raise ValueError("a snapshot is a JSON object")
         payload = document.get("payload")
-        if not isinstance(payload, dict) or not isinstance(
-            payload.get("jobs"), list
-        ):
+        if not isinstance(payload, dict) or not isinstance(payload.get("jobs"), list):
             raise ValueError("a snapshot's payload needs a jobs list")
         response = document.get("response")
         if response is not None and not isinstance(response, dict):
@@ -121,9 +119,7 @@ class SnapshotHistory:
         base_id = f"{moment:%Y%m%dT%H%M%SZ}-{_short_request_id(request_id)}"
         document = {
             "snapshotId": base_id,
-            "createdAt": moment.isoformat(timespec="seconds").replace(
-                "+00:00", "Z"
-            ),
+            "createdAt": moment.isoformat(timespec="seconds").replace("+00:00", "Z"),
             "requestId": request_id,
             "jobCount": len(payload.get("jobs") or []),
             "outcome": outcome,
@@ -160,15 +156,6 @@ class SnapshotHistory:
             log.warning("snapshots.pointer_unreadable", key=LATEST_KEY)
             return None
         return summary if isinstance(summary, dict) else None
-
-    def list(self) -> list[Snapshot]:
-        """Every readable snapshot, newest first."""
-        snapshots = []
-        for key in reversed(self._keys()):
-            snapshot = self._load_quietly(key)
-            if snapshot is not None:
-                snapshots.append(snapshot)
-        return snapshots
 
     def get(self, snapshot_id: str) -> Snapshot:
         """The snapshot with this id, a unique prefix of it, or ``latest``."""
@@ -233,9 +220,7 @@ class SnapshotHistory:
         # Ids start with a UTC timestamp, so id order is age order. (Key
         # order is not: "x-1.json" sorts before "x.json".)
         keys = self.store.list_keys(SNAPSHOT_PREFIX)
-        return sorted(
-            (key for key in keys if SNAPSHOT_KEY.fullmatch(key)), key=_id_of
-        )
+        return sorted((key for key in keys if SNAPSHOT_KEY.fullmatch(key)), key=_id_of)
 
     def _load(self, key: str) -> Snapshot:
         data = self.store.read(key)
@@ -252,6 +237,17 @@ class SnapshotHistory:
         except StateError as error:
             log.warning("snapshots.unreadable", key=key, error=str(error))
             return None
+
+    # Defined last: below it, inside the class body, "list" would name
+    # this method rather than the builtin in annotations.
+    def list(self) -> list[Snapshot]:
+        """Every readable snapshot, newest first."""
+        snapshots = []
+        for key in reversed(self._keys()):
+            snapshot = self._load_quietly(key)
+            if snapshot is not None:
+                snapshots.append(snapshot)
+        return snapshots
 
 
 def _short_request_id(request_id: str) -> str:

@@ -112,9 +112,7 @@ class LocalStore:
                 raise
             _fsync_directory(path.parent)
         except OSError as exc:
-            raise StateError(
-                f"could not write state key {key!r}: {exc}"
-            ) from exc
+            raise StateError(f"could not write state key {key!r}: {exc}") from exc
         log.debug("state.written", key=key, size=len(data))
 
     def create_if_absent(self, key: str, data: bytes) -> bool:
@@ -131,9 +129,7 @@ class LocalStore:
                 _remove_quietly(temporary)
             _fsync_directory(path.parent)
         except OSError as exc:
-            raise StateError(
-                f"could not create state key {key!r}: {exc}"
-            ) from exc
+            raise StateError(f"could not create state key {key!r}: {exc}") from exc
         return True
 
     def delete(self, key: str) -> None:
@@ -143,9 +139,7 @@ class LocalStore:
         except FileNotFoundError:
             return
         except OSError as exc:
-            raise StateError(
-                f"could not delete state key {key!r}: {exc}"
-            ) from exc
+            raise StateError(f"could not delete state key {key!r}: {exc}") from exc
         _fsync_directory(path.parent)
 
     def list_keys(self, prefix: str) -> list[str]:
@@ -175,9 +169,7 @@ class LocalStore:
 
     def _write_temporary(self, path: Path, data: bytes) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=TEMP_PREFIX
-        )
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
@@ -237,7 +229,8 @@ class S3Store:
         name = self._object_name(key)
         try:
             answer = self._client.get_object(Bucket=self.bucket, Key=name)
-            return answer["Body"].read()
+            data: bytes = answer["Body"].read()
+            return data
         except self._errors.ClientError as exc:
             if _error_code(exc) in ("NoSuchKey", "404"):
                 return None
@@ -314,8 +307,7 @@ class S3Store:
         # details, and nothing here may ever echo credentials.
         code = _error_code(exc) or type(exc).__name__
         return StateError(
-            f"could not {step} state key {key!r} in S3 bucket "
-            f"{self.bucket!r}: {code}"
+            f"could not {step} state key {key!r} in S3 bucket {self.bucket!r}: {code}"
         )
 
 
@@ -432,7 +424,7 @@ class Lease:
         generation = 0
         if current is not None:
             generation, record = current
-            if self._is_live(record):
+            if record is not None and self._is_live(record):
                 return record.get("owner") == owner
 
         now = self.clock()
@@ -499,7 +491,7 @@ class Lease:
             return False
         if record.get("releasedAt") is not None:
             return False
-        return self.clock() < record["expiresAt"]
+        return self.clock() < float(record["expiresAt"])
 
     def _current(self) -> tuple[int, dict[str, Any] | None] | None:
         # A record can vanish between listing and reading only because a
