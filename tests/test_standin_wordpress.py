@@ -270,6 +270,20 @@ def test_signature_is_checked_over_bytes_not_reserialized_json(
     assert site.jobs["drivehr-1"]["title"] == "Detailer"
 
 
+def test_chunked_body_is_read_and_verified_whole(
+    client: httpx.Client, site: WordPressSite
+) -> None:
+    """A body sent in chunks is reassembled before its signature is checked."""
+    body = encode({"jobs": [job("drivehr-1"), job("drivehr-2")]})
+    pieces = iter([body[:10], body[10:25], body[25:]])
+
+    response = client.post(site.url, content=pieces, headers=signed_headers(body))
+
+    assert response.status_code == 200
+    assert site.requests[0].headers["transfer-encoding"] == "chunked"
+    assert sorted(site.jobs) == ["drivehr-1", "drivehr-2"]
+
+
 # Steps 6 and 7: body checks
 
 

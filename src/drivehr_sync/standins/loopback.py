@@ -23,7 +23,7 @@ SHUTDOWN_POLL_S = 0.02
 
 
 class Headers(dict[str, str]):
-    """A plain dict of header values whose lookups ignore case."""
+    """Header values keyed by lower-case name; lookups ignore case."""
 
     def __init__(self, pairs: Any = ()) -> None:
         super().__init__()
@@ -40,7 +40,7 @@ class Headers(dict[str, str]):
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and super().__contains__(name.lower())
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         return super().get(name.lower(), default)
 
 
@@ -204,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _read_chunked(self) -> bytes:
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
             if size == 0:
