@@ -23,7 +23,7 @@ def payload(*ids: str) -> dict:
     return {
         "source": "drivehr",
         "requestId": "req",
-        "timestamp": "2026-12-03T18:55:01Z",
+        "timestamp": "2026-12-03T18:55:01.000Z",
         "total_count": len(ids),
         "jobs": [{"id": f"drivehr-{job}", "title": f"Job {job}"} for job in ids],
     }
@@ -55,8 +55,8 @@ def test_a_saved_snapshot_keeps_the_payload_and_response(store):
         sent, {"success": True}, request_id="4f1c2d3e-9999", now=START
     )
 
-    assert snapshot.snapshot_id == "20261203T185501Z-4f1c2d3e"
-    assert snapshot.created_at == "2026-12-03T18:55:01Z"
+    assert snapshot.snapshot_id == "20261203T185501000Z-4f1c2d3e"
+    assert snapshot.created_at == "2026-12-03T18:55:01.000Z"
     assert snapshot.payload == sent
     assert snapshot.response == {"success": True}
     assert snapshot.job_count == 2
@@ -84,8 +84,8 @@ def test_summary_names_id_time_jobs_request_and_outcome(store):
     summary = snapshot.to_summary()
 
     assert summary == {
-        "id": "20261203T185501Z-req1",
-        "createdAt": "2026-12-03T18:55:01Z",
+        "id": "20261203T185501000Z-req1",
+        "createdAt": "2026-12-03T18:55:01.000Z",
         "jobs": 3,
         "requestId": "req-1",
         "outcome": "synced",
@@ -202,7 +202,7 @@ def test_latest_skips_a_snapshot_that_is_json_but_not_a_snapshot(store):
     """A newest file without a jobs payload does not count as latest."""
     history = SnapshotHistory(store)
     saved = save_several(history, 1)
-    store.write("snapshots/20991231T000000Z-bogus.json", b'{"payload": 3}')
+    store.write("snapshots/20991231T000000000Z-bogus.json", b'{"payload": 3}')
 
     assert history.latest() == saved[0]
 

@@ -32,7 +32,7 @@ SNAPSHOT_PREFIX = "snapshots/"
 # A small pointer that names the newest snapshot and carries its summary,
 # so a health check can read it without loading a whole payload.
 LATEST_KEY = "pointers/latest-snapshot.json"
-SNAPSHOT_KEY = re.compile(r"snapshots/([0-9]{8}T[0-9]{6}Z-[A-Za-z0-9-]+)\.json")
+SNAPSHOT_KEY = re.compile(r"snapshots/([0-9]{8}T[0-9]{9}Z-[A-Za-z0-9-]+)\.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +116,14 @@ class SnapshotHistory:
     ) -> Snapshot:
         """Store a delivered payload, point ``latest`` at it, prune old ones."""
         moment = (now or datetime.now(UTC)).astimezone(UTC)
-        base_id = f"{moment:%Y%m%dT%H%M%SZ}-{_short_request_id(request_id)}"
+        # Milliseconds keep two deliveries within one second in time order.
+        stamp = f"{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z"
+        base_id = f"{stamp}-{_short_request_id(request_id)}"
         document = {
             "snapshotId": base_id,
-            "createdAt": moment.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "createdAt": moment.isoformat(timespec="milliseconds").replace(
+                "+00:00", "Z"
+            ),
             "requestId": request_id,
             "jobCount": len(payload.get("jobs") or []),
             "outcome": outcome,
