@@ -76,7 +76,9 @@ def test_title_loses_the_organization_suffix() -> None:
 
 def test_title_is_cleaned_of_tags_entities_and_spaces() -> None:
     """Tags are stripped, entities decoded and whitespace collapsed."""
-    raw = make_raw(title="  <b>Lube   Technician</b> &amp; Detailer\n", organization=None)
+    raw = make_raw(
+        title="  <b>Lube   Technician</b> &amp; Detailer\n", organization=None
+    )
 
     posting = normalize_posting(raw, OPTIONS)
 
@@ -85,7 +87,11 @@ def test_title_is_cleaned_of_tags_entities_and_spaces() -> None:
 
 @pytest.mark.parametrize(
     "title",
-    ["Parts Driver, ACME GROUP", "Parts Driver - Acme Group", "Parts Driver, acme group"],
+    [
+        "Parts Driver, ACME GROUP",
+        "Parts Driver - Acme Group",
+        "Parts Driver, acme group",
+    ],
 )
 def test_title_loses_a_configured_suffix(title: str) -> None:
     """A configured suffix is removed after a comma or a dash, in any case."""
@@ -240,7 +246,9 @@ def test_description_with_nothing_left_is_absent() -> None:
 
 def test_summary_prefers_the_raw_summary_as_plain_text() -> None:
     """A summary given by DriveHR is used, as plain text."""
-    raw = make_raw(summary="Keep <b>vehicles</b> spotless.", description_html="<p>Other</p>")
+    raw = make_raw(
+        summary="Keep <b>vehicles</b> spotless.", description_html="<p>Other</p>"
+    )
 
     posting = normalize_posting(raw, OPTIONS)
 
@@ -265,7 +273,8 @@ def test_posting_without_id_is_rejected_by_name() -> None:
     """A posting with no id anywhere is rejected with a message naming it."""
     raw = make_raw(job_id=None, detail_url=None)
 
-    with pytest.raises(ValueError, match="'Service Advisor, Acme Motors' has no DriveHR job id"):
+    message = "'Service Advisor, Acme Motors' has no DriveHR job id"
+    with pytest.raises(ValueError, match=message):
         normalize_posting(raw, OPTIONS)
 
 
@@ -515,7 +524,8 @@ def test_listing_keeps_the_first_of_each_id() -> None:
 
     batch = normalize_listing(raws, OPTIONS)
 
-    assert [posting.id for posting in batch.postings] == ["drivehr-4f1c9b2e", "drivehr-9a0d"]
+    ids = [posting.id for posting in batch.postings]
+    assert ids == ["drivehr-4f1c9b2e", "drivehr-9a0d"]
     assert batch.postings[0].title == "Service Advisor"
     assert batch.duplicates == 1
     assert batch.invalid == []
