@@ -155,6 +155,32 @@ def test_urls_are_built_when_there_is_no_detail_link() -> None:
     assert posting.apply_url == f"{BASE}/careers/{COMPANY}/list/4f1c9b2e/form"
 
 
+def test_source_url_ends_at_the_job_id() -> None:
+    """A detail link to the form or a sub-page is cut back to the posting."""
+    raw = make_raw(detail_url=f"{BASE}/careers/{COMPANY}/list/4f1c9b2e/form?x=1")
+
+    posting = normalize_posting(raw, OPTIONS)
+
+    assert posting.source_url == f"{BASE}/careers/{COMPANY}/list/4f1c9b2e"
+    assert posting.apply_url == f"{BASE}/careers/{COMPANY}/list/4f1c9b2e/form"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://acme.example/careers/service-advisor",
+        f"{BASE}/careers/{COMPANY}/list",
+        f"{BASE}/careers/{COMPANY}/list/someone-else",
+        "mailto:jobs@acme.example",
+    ],
+)
+def test_source_url_is_built_when_the_link_is_not_the_postings(link: str) -> None:
+    """A link that is not this posting's detail page is replaced by the built one."""
+    posting = normalize_posting(make_raw(detail_url=link), OPTIONS)
+
+    assert posting.source_url == f"{BASE}/careers/{COMPANY}/list/4f1c9b2e"
+
+
 def test_type_is_canonical() -> None:
     """The work type is written in one canonical spelling."""
     posting = normalize_posting(make_raw(work_type="FULL_TIME"), OPTIONS)

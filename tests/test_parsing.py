@@ -261,6 +261,22 @@ def test_json_ld_graph() -> None:
     assert posting.work_type == "PER_DIEM"
 
 
+def test_json_ld_with_schema_url_type_and_raw_newlines() -> None:
+    """A full schema.org type URL, CDATA markers and raw newlines are accepted."""
+    html = (
+        '<script type="application/ld+json">//<![CDATA[\n'
+        '{"@type": "https://schema.org/JobPosting", "identifier": "k-1",'
+        ' "title": "Greeter", "description": "<p>Line one\nline two</p>"}\n'
+        "//]]></script>"
+    )
+
+    listing = parse_careers_page(html, PAGE_URL)
+
+    (posting,) = listing.postings
+    assert (posting.job_id, posting.title) == ("k-1", "Greeter")
+    assert posting.description_html == "<p>Line one line two</p>"
+
+
 def test_broken_json_ld_is_not_a_listing() -> None:
     """JSON-LD that does not parse is ignored, leaving the page inconclusive."""
     html = (

@@ -332,14 +332,21 @@ def _strip_suffixes(
 
 
 def _source_url(detail_url: str | None, job_id: str, options: NormalizeOptions) -> str:
+    """The detail page up to its job id; built when the link is not one."""
     base = options.base_url.rstrip("/")
-    if detail_url and detail_url.strip():
-        absolute = urljoin(base + "/", detail_url.strip())
-        parts = urlsplit(absolute)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            path = parts.path.rstrip("/")
-            return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    return f"{base}/careers/{options.company_id}/list/{job_id}"
+    built = f"{base}/careers/{options.company_id}/list/{job_id}"
+    if not detail_url or not detail_url.strip():
+        return built
+
+    # applyUrl is derived from this URL, so it must end at the job id:
+    # a listing page, a '/form' link or another site's page would not do.
+    parts = urlsplit(urljoin(base + "/", detail_url.strip()))
+    match = _LIST_SEGMENT.search(parts.path)
+    if parts.scheme not in ("http", "https") or not parts.netloc or not match:
+        return built
+    if unquote(match.group(1)).strip() != job_id:
+        return built
+    return urlunsplit((parts.scheme, parts.netloc, parts.path[: match.end()], "", ""))
 
 
 def _description(html: str | None) -> str | None:

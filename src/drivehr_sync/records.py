@@ -36,6 +36,10 @@ POSTING_HINTS = (
     "location", "openedon", "worktype", "payrate", "paytype", "dateposted",
     "posteddate", "employmenttype", "department", "organization",
 )
+# Old pages wrap script content in HTML comments or CDATA markers.
+_COMMENT_WRAPPER = re.compile(
+    r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$"
+)
 STATE_ASSIGNMENT = re.compile(
     r"(?:\bwindow\.|\bself\.|\bglobalThis\.|\bvar\s+|\blet\s+|\bconst\s+)?"
     r"(__[A-Za-z0-9_]+__|[A-Za-z_$][\w$]*[Ss]tate)\s*=\s*"
@@ -52,10 +56,15 @@ def job_postings(document: Any) -> Iterator[dict[str, Any]]:
         elif isinstance(node, dict):
             kinds = node.get("@type")
             kinds = kinds if isinstance(kinds, list) else [kinds]
-            if "JobPosting" in kinds:
+            if any(_is_job_posting_type(kind) for kind in kinds):
                 yield node
             else:
                 stack.extend(reversed(list(node.values())))
+
+
+def _is_job_posting_type(kind: Any) -> bool:
+    # "JobPosting", "schema:JobPosting" and "https://schema.org/JobPosting".
+    return isinstance(kind, str) and re.split(r"[/:#]", kind)[-1] == "JobPosting"
 
 
 def posting_from_json_ld(item: dict[str, Any], page_url: str) -> RawPosting:
@@ -309,9 +318,11 @@ def _scalar(value: Any) -> str | None:
 
 
 def load_json(text: str) -> Any:
+    """Parsed JSON, or None; raw newlines inside strings are tolerated."""
+    cleaned = _COMMENT_WRAPPER.sub("", text).strip().rstrip(";")
     try:
-        return json.loads(text)
-    except ValueError:
+        return json.loads(cleaned, strict=False)
+    except (ValueError, RecursionError):
         return None
 
 
