@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 
 from drivehr_sync.config import Settings, load_settings
 from support import COMPANY_ID, SECRET
@@ -41,6 +42,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if name.upper().startswith(SERVICE_VARIABLES):
             monkeypatch.delenv(name)
     yield
+    structlog.reset_defaults()
+    structlog.contextvars.clear_contextvars()
 
 
 @pytest.fixture

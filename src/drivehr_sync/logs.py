@@ -103,9 +103,18 @@ def configure_logging(
             structlog.processors.JSONRenderer(serializer=_dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(stream or sys.stderr),
+        logger_factory=_stream_logger_factory(stream),
         cache_logger_on_first_use=False,
     )
+
+
+def _stream_logger_factory(stream: TextIO | None) -> Any:
+    # Resolve stderr per logger, not once: a test runner or a REPL may
+    # replace sys.stderr after logging has been configured.
+    def factory(*args: Any) -> structlog.PrintLogger:
+        return structlog.PrintLogger(stream or sys.stderr)
+
+    return factory
 
 
 def _dumps(value: Any, **kwargs: Any) -> str:
