@@ -61,9 +61,9 @@ def http_event(
         event["path"] = path
         event["httpMethod"] = method
         event["queryStringParameters"] = query or None
-        event["multiValueQueryStringParameters"] = (
-            {k: [v] for k, v in query.items()} or None
-        )
+        event["multiValueQueryStringParameters"] = {
+            k: [v] for k, v in query.items()
+        } or None
         event["headers"].update(headers or {})
         if "rawUrl" in event:
             suffix = "?" + "&".join(f"{k}={v}" for k, v in query.items())

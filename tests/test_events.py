@@ -186,3 +186,15 @@ def test_unknown_events_become_a_bare_get(event: object) -> None:
 
     assert (request.method, request.path, request.body) == ("GET", "/", b"")
     assert not request.is_scheduled
+
+
+@pytest.mark.parametrize("shape", ["apigw_rest_v1", "http_api_v2", "function_url"])
+def test_next_run_body_over_http_is_not_scheduled(shape: str) -> None:
+    """A ``next_run`` body sent through an HTTP front door is an HTTP call."""
+    body = b'{"next_run": "2026-12-03T20:00:00.000Z"}'
+    event = http_event(shape, method="POST", path="/", body=body)
+
+    request = parse_event(event)
+
+    assert not request.is_scheduled
+    assert request.body == body

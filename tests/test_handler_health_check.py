@@ -33,9 +33,10 @@ def check(query: dict[str, str] | None = None, **kwargs: Any) -> dict[str, Any]:
 @pytest.fixture
 def sites(service_env: Any) -> Any:
     """A live WordPress plugin and DriveHR careers site, wired into settings."""
-    with WordPressSite(secret=SECRET) as wordpress, DriveHRSite(
-        company_id=COMPANY_ID
-    ) as drivehr:
+    with (
+        WordPressSite(secret=SECRET) as wordpress,
+        DriveHRSite(company_id=COMPANY_ID) as drivehr,
+    ):
         service_env(WP_API_URL=wordpress.url, DRIVEHR_BASE_URL=drivehr.base_url)
         yield wordpress, drivehr
 

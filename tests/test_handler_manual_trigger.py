@@ -147,9 +147,7 @@ def test_force_sync_does_not_override_a_safety_refusal(
     assert "would remove 80% of jobs" in body["message"]
 
 
-def test_explicit_force_is_passed_to_the_engine(
-    service_env: Any, engine: Any
-) -> None:
+def test_explicit_force_is_passed_to_the_engine(service_env: Any, engine: Any) -> None:
     """``force: true`` reaches the engine as a forced sync."""
     body = json.dumps({"reason": "override", "force": True}).encode()
 
@@ -183,9 +181,7 @@ def test_sync_outcome_sets_status_code_and_success(
     assert body_of(response)["success"] is (code == 200)
 
 
-@pytest.mark.parametrize(
-    "scheme", ["hex", "hex+timestamp", "standard"], ids=str
-)
+@pytest.mark.parametrize("scheme", ["hex", "hex+timestamp", "standard"], ids=str)
 def test_each_signature_scheme_is_accepted(
     service_env: Any, engine: Any, scheme: str
 ) -> None:
@@ -195,9 +191,7 @@ def test_each_signature_scheme_is_accepted(
     assert response["statusCode"] == 200
 
 
-def test_both_schemes_together_are_accepted(
-    service_env: Any, engine: Any
-) -> None:
+def test_both_schemes_together_are_accepted(service_env: Any, engine: Any) -> None:
     """A request carrying both schemes, as deliveries do, is accepted."""
     headers = signed_headers(RUNBOOK_BODY, "standard")
     headers.update(signed_headers(RUNBOOK_BODY, "hex+timestamp"))
@@ -279,9 +273,7 @@ def test_bad_signatures_get_one_generic_401(
     assert engine.calls == []
 
 
-def test_body_changed_by_one_byte_is_refused(
-    service_env: Any, engine: Any
-) -> None:
+def test_body_changed_by_one_byte_is_refused(service_env: Any, engine: Any) -> None:
     """Changing a single byte of a signed body invalidates the signature."""
     headers = signed_headers(RUNBOOK_BODY)
     changed = RUNBOOK_BODY.replace(b"true", b"True")
@@ -317,9 +309,7 @@ def test_seen_webhook_ids_are_kept_in_the_state_store(
     assert "msg_2" not in keys[0]
 
 
-def test_body_over_64_kb_is_refused_with_413(
-    service_env: Any, engine: Any
-) -> None:
+def test_body_over_64_kb_is_refused_with_413(service_env: Any, engine: Any) -> None:
     """A body larger than 64 KB answers 413 before anything else is read."""
     body = json.dumps({"reason": "x" * 70_000}).encode()
 
@@ -385,9 +375,7 @@ def test_other_methods_get_405_with_allow_post(
     assert response["headers"]["Allow"] == "POST"
 
 
-def test_rate_limit_answers_429_with_retry_after(
-    service_env: Any, engine: Any
-) -> None:
+def test_rate_limit_answers_429_with_retry_after(service_env: Any, engine: Any) -> None:
     """Calls past the per-client limit in a minute answer 429 with Retry-After."""
     service_env(TRIGGER_RATE_LIMIT="2")
     headers = {**signed_headers(RUNBOOK_BODY), "X-Forwarded-For": "192.0.2.50"}
@@ -401,9 +389,7 @@ def test_rate_limit_answers_429_with_retry_after(
     assert 1 <= int(limited["headers"]["Retry-After"]) <= 60
 
 
-def test_security_lockdown_refuses_with_503(
-    service_env: Any, engine: Any
-) -> None:
+def test_security_lockdown_refuses_with_503(service_env: Any, engine: Any) -> None:
     """SECURITY_LOCKDOWN answers 503 even to a correctly signed trigger."""
     service_env(SECURITY_LOCKDOWN="true")
 

@@ -77,17 +77,13 @@ def test_figures_come_from_the_persisted_run_stats(store: LocalStore) -> None:
 
     assert found[("drivehr_sync_syncs_total", (("status", "synced"),))] == 1
     assert found[("drivehr_sync_syncs_total", (("status", "refused"),))] == 1
-    assert found[
-        ("drivehr_sync_refusals_total", (("reason", "mass_removal"),))
-    ] == 1
-    assert found[
-        ("drivehr_sync_trigger_calls_total", (("outcome", "unauthorized"),))
-    ] == 1
+    assert found[("drivehr_sync_refusals_total", (("reason", "mass_removal"),))] == 1
+    assert (
+        found[("drivehr_sync_trigger_calls_total", (("outcome", "unauthorized"),))] == 1
+    )
     assert found[("drivehr_sync_jobs_sent_total", ())] == 10
     assert found[("drivehr_sync_removed_total", ())] == 2
-    assert found[
-        ("drivehr_sync_last_success_timestamp_seconds", ())
-    ] == 1_800_000_000
+    assert found[("drivehr_sync_last_success_timestamp_seconds", ())] == 1_800_000_000
     assert found[
         ("drivehr_sync_data_quality_ratio", (("check", "validation_failure"),))
     ] == pytest.approx(0.1)

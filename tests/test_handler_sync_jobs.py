@@ -87,9 +87,7 @@ def test_lockdown_refuses_the_scheduled_run(service_env: Any, engine: Any) -> No
 
 
 @pytest.mark.parametrize("shape", HTTP_SHAPES)
-def test_unsigned_http_call_gets_401(
-    service_env: Any, engine: Any, shape: str
-) -> None:
+def test_unsigned_http_call_gets_401(service_env: Any, engine: Any, shape: str) -> None:
     """An HTTP call without a signature answers 401 in every event shape."""
     event = http_event(shape, method="POST", path=PATH, body=b"{}")
 

@@ -46,9 +46,10 @@ def base_url(service_env: Any) -> Iterator[str]:
 @pytest.fixture
 def sites(service_env: Any) -> Iterator[tuple[WordPressSite, DriveHRSite]]:
     """Live stand-ins for the plugin and DriveHR, wired into the settings."""
-    with WordPressSite(secret=SECRET) as wordpress, DriveHRSite(
-        company_id=COMPANY_ID
-    ) as drivehr:
+    with (
+        WordPressSite(secret=SECRET) as wordpress,
+        DriveHRSite(company_id=COMPANY_ID) as drivehr,
+    ):
         service_env(WP_API_URL=wordpress.url, DRIVEHR_BASE_URL=drivehr.base_url)
         yield wordpress, drivehr
 
@@ -65,9 +66,7 @@ def test_runbook_health_check_answers_healthy(base_url: str) -> None:
         assert response.headers[name] == value
 
 
-def test_runbook_deep_health_check_probes_both_sites(
-    sites: Any, base_url: str
-) -> None:
+def test_runbook_deep_health_check_probes_both_sites(sites: Any, base_url: str) -> None:
     """``?deep=true`` over HTTP reports WordPress and DriveHR as passing."""
     response = httpx.get(
         f"{base_url}/.netlify/functions/health-check", params={"deep": "true"}
@@ -124,6 +123,36 @@ def test_plugin_button_syncs_for_real(sites: Any, base_url: str) -> None:
     assert answer["success"] is True
     assert answer["requestId"] == response.headers["X-Request-ID"]
     assert len(wordpress.jobs) == len(drivehr.postings)
+
+
+def test_signed_sync_call_syncs_then_finds_nothing_changed(
+    sites: Any, base_url: str
+) -> None:
+    """A signed POST to sync-jobs delivers once; the next finds it unchanged."""
+    wordpress, drivehr = sites
+    headers = signed_headers(b"{}", "hex+timestamp")
+
+    first = httpx.post(f"{base_url}/api/sync", content=b"{}", headers=headers)
+    second = httpx.post(
+        f"{base_url}/api/sync",
+        content=b"{}",
+        headers=signed_headers(b"{}", "standard"),
+    )
+
+    assert (first.status_code, first.json()["status"]) == (200, "synced")
+    assert (second.status_code, second.json()["status"]) == (200, "unchanged")
+    assert len(wordpress.jobs) == len(drivehr.postings)
+
+
+def test_next_run_body_through_the_server_needs_a_signature(
+    base_url: str,
+) -> None:
+    """A scheduler-like body sent over HTTP is not trusted as the schedule."""
+    body = b'{"next_run": "2026-12-03T20:00:00.000Z"}'
+
+    response = httpx.post(f"{base_url}/.netlify/functions/sync-jobs", content=body)
+
+    assert response.status_code == 401
 
 
 def test_unsigned_trigger_over_http_gets_401(base_url: str) -> None:

@@ -70,8 +70,7 @@ def serve(host: str = "127.0.0.1", port: int = 8888) -> None:
         stop.set()
 
     previous = {
-        sig: signal.signal(sig, request_stop)
-        for sig in (signal.SIGINT, signal.SIGTERM)
+        sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
     }
     worker = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True

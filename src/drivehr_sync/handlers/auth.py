@@ -74,18 +74,14 @@ def verify_request(
     schemes = []
 
     if "x-webhook-signature" in headers:
-        verify_body_signature(
-            request.body, headers["x-webhook-signature"], secret
-        )
+        verify_body_signature(request.body, headers["x-webhook-signature"], secret)
         if "x-webhook-timestamp" in headers:
             verify_timestamp(headers["x-webhook-timestamp"], now=current)
         schemes.append("hex")
 
     standard = ("webhook-id", "webhook-timestamp", "webhook-signature")
     if any(name in headers for name in standard):
-        message_id = verify_standard_webhook(
-            request.body, headers, secret, now=current
-        )
+        message_id = verify_standard_webhook(request.body, headers, secret, now=current)
         if store is None:
             raise SignatureError("no store to check webhook-id replays")
         remember_message_id(store, message_id, now=current)

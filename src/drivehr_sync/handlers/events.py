@@ -61,7 +61,10 @@ def parse_event(event: Mapping[str, Any] | None) -> Request:
     else:
         request = _parse_v1(event)
 
-    if _is_netlify_schedule(request):
+    # Netlify's scheduler invokes the function directly. Anything that came
+    # through API Gateway, a Function URL or the local server carries a
+    # requestContext and is an HTTP call, whatever its body says.
+    if "requestContext" not in event and _is_netlify_schedule(request):
         return Request(
             method=request.method,
             path=request.path,
@@ -111,9 +114,7 @@ def _parse_v1(event: Mapping[str, Any]) -> Request:
 
     context = _mapping(event.get("requestContext"))
     identity = _mapping(context.get("identity"))
-    source_ip = identity.get("sourceIp") or headers.get(
-        "x-nf-client-connection-ip"
-    )
+    source_ip = identity.get("sourceIp") or headers.get("x-nf-client-connection-ip")
     return Request(
         method=str(event.get("httpMethod") or "GET").upper(),
         path=str(path or "/"),

@@ -223,9 +223,7 @@ def probe_drivehr(base_url: str, company_id: str, timeout: float) -> Check:
             if status == 200:
                 return Check("pass", message="careers listing reachable")
             statuses.append(str(status))
-    return Check(
-        "fail", message=f"DriveHR did not answer 200 ({', '.join(statuses)})"
-    )
+    return Check("fail", message=f"DriveHR did not answer 200 ({', '.join(statuses)})")
 
 
 def _last_sync(settings: Settings) -> tuple[dict[str, Any] | None, Check | None]:
@@ -240,7 +238,7 @@ def _last_sync(settings: Settings) -> tuple[dict[str, Any] | None, Check | None]
     if stats.last_run is None:
         return None, None
     last_run = stats.last_run
-    summary = {
+    summary: dict[str, Any] = {
         key: last_run[key]
         for key in ("status", "finishedAt", "jobs", "sent", "reason")
         if key in last_run
@@ -252,9 +250,7 @@ def _last_sync(settings: Settings) -> tuple[dict[str, Any] | None, Check | None]
     if since_success is None or since_success > STALE_SUCCESS_S:
         return summary, Check("warn", message="no successful sync in 2 hours")
     if last_run.get("status") in ("failed", "refused"):
-        return summary, Check(
-            "warn", message=f"the last sync was {last_run['status']}"
-        )
+        return summary, Check("warn", message=f"the last sync was {last_run['status']}")
     return summary, Check("pass")
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
 import uuid
-import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,9 +62,7 @@ def start_invocation(
 
     request = parse_event(event)
     request_id = _request_id(request)
-    structlog.contextvars.bind_contextvars(
-        requestId=request_id, function=function
-    )
+    structlog.contextvars.bind_contextvars(requestId=request_id, function=function)
 
     started = time.monotonic()
     try:
@@ -75,9 +73,7 @@ def start_invocation(
     settings_ms = int((time.monotonic() - started) * 1000)
     ensure_logging(settings)
 
-    return Invocation(
-        function, request, request_id, settings, problems, settings_ms
-    )
+    return Invocation(function, request, request_id, settings, problems, settings_ms)
 
 
 def ensure_logging(settings: Settings | None = None) -> None:

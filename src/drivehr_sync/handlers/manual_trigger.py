@@ -128,9 +128,7 @@ def _field_errors(error: ValidationError) -> list[dict[str, str]]:
     ]
 
 
-def _run(
-    settings: Settings, request_id: str, trigger: TriggerRequest
-) -> SyncResult:
+def _run(settings: Settings, request_id: str, trigger: TriggerRequest) -> SyncResult:
     from .. import sync as engine
 
     options = engine.SyncOptions(

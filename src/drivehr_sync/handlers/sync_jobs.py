@@ -47,9 +47,7 @@ def handle(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
     if request.is_scheduled:
         if settings.security_lockdown:
             audit(invocation, store, "lockdown", reason=SCHEDULED_REASON)
-            return refusal(
-                invocation, 503, "Security lockdown: syncs are disabled."
-            )
+            return refusal(invocation, 503, "Security lockdown: syncs are disabled.")
     else:
         refused, outcome = guard_trigger(invocation, store)
         if refused is not None:

@@ -69,9 +69,7 @@ def guard_trigger(
             invocation, 503, "Security lockdown: syncs are disabled."
         ), "lockdown"
 
-    retry_after = TRIGGER_LIMITER.check(
-        request.client, settings.trigger_rate_limit
-    )
+    retry_after = TRIGGER_LIMITER.check(request.client, settings.trigger_rate_limit)
     if retry_after is not None:
         response = refusal(
             invocation,
@@ -119,9 +117,7 @@ def refusal(
     )
 
 
-def result_response(
-    invocation: Invocation, result: SyncResult
-) -> dict[str, Any]:
+def result_response(invocation: Invocation, result: SyncResult) -> dict[str, Any]:
     """The answer for a sync that ran (or was skipped) with its result."""
     body = {
         "success": result.status.is_success,
