@@ -304,3 +304,29 @@ def test_a_dry_run_sends_nothing_and_shows_the_jobs(settings, wordpress) -> None
     assert {job["id"] for job in result.jobs} == SAMPLE_IDS
     assert sorted(result.diff["added"]) == sorted(SAMPLE_IDS)
     assert deliveries(wordpress) == []
+
+
+def test_a_listed_posting_with_a_broken_field_keeps_its_last_version(
+    make_settings, wordpress
+) -> None:
+    """A posting DriveHR still lists but sends without a title stays on the site."""
+    postings = sample_postings()
+    with DriveHRSite(postings=postings, title_suffix=None) as drivehr:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+            drivehr_strategies=["api"],
+        )
+        run_sync(settings)
+        broken_id = f"drivehr-{postings[0]['id']}"
+        before = wordpress.jobs[broken_id]["title"]
+        drivehr.set_postings([{**postings[0], "title": ""}, *postings[1:]])
+
+        result = run_sync(settings, SyncOptions(force=True))
+
+    assert result.status is SyncStatus.SYNCED
+    assert broken_id in result.degraded
+    assert result.quality["missingFields"] == 1
+    assert set(wordpress.jobs) == SAMPLE_IDS
+    assert wordpress.jobs[broken_id]["title"] == before

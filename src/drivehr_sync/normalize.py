@@ -24,6 +24,7 @@ __all__ = [
     "normalize_listing",
     "normalize_posting",
     "posted_date_iso",
+    "raw_job_id",
     "sanitize_description",
     "summarize",
 ]
@@ -98,7 +99,7 @@ def normalize_listing(
     seen: set[str] = set()
 
     for raw in raws:
-        if not _job_id(raw) or not _clean_text(raw.title):
+        if not raw_job_id(raw) or not _clean_text(raw.title):
             batch.missing_fields += 1
         try:
             posting = normalize_posting(raw, options)
@@ -124,7 +125,7 @@ def normalize_listing(
 
 def normalize_posting(raw: RawPosting, options: NormalizeOptions) -> Posting:
     """One raw posting as a plugin job; ``ValueError`` says why it cannot be."""
-    job_id = _job_id(raw)
+    job_id = raw_job_id(raw)
     title = _clean_text(raw.title)
     if not job_id:
         name = f"{title!r}" if title else "without a title"
@@ -297,7 +298,8 @@ def job_id_from_url(url: str) -> str | None:
     return job_id or None
 
 
-def _job_id(raw: RawPosting) -> str | None:
+def raw_job_id(raw: RawPosting) -> str | None:
+    """DriveHR's job id for a raw posting: its own, else its link's."""
     return _collapse(raw.job_id) or job_id_from_url(raw.detail_url or "")
 
 

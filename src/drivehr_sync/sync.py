@@ -29,7 +29,7 @@ from .errors import DeliveryRefusedError, DriveHRSyncError, StateError
 from .http_client import build_client
 from .logs import get_logger
 from .models import ID_PREFIX, ListingStatus, SyncResult, SyncStatus
-from .normalize import NormalizeOptions, normalize_listing
+from .normalize import NormalizeOptions, normalize_listing, raw_job_id
 from .quality import assess_quality
 from .run_stats import record_run
 from .snapshots import Snapshot, SnapshotHistory
@@ -229,9 +229,13 @@ async def _plan_from_drivehr(
     for problem in batch.invalid:
         log.warning("sync.posting_invalid", problem=problem)
 
-    degraded = sorted(f"{ID_PREFIX}{job_id}" for job_id in report.degraded)
+    degraded_ids = {f"{ID_PREFIX}{job_id}" for job_id in report.degraded}
     jobs = [posting.to_wire() for posting in batch.postings]
-    jobs = carry_descriptions(previous_jobs, jobs, set(degraded))
+    jobs = carry_descriptions(previous_jobs, jobs, degraded_ids)
+    kept = _keep_invalid_postings(raw_postings, jobs, previous_jobs)
+    jobs.extend(kept)
+    degraded_ids.update(job["id"] for job in kept)
+    degraded = sorted(degraded_ids)
     if degraded:
         log.warning("sync.postings_degraded", ids=degraded)
 
@@ -243,6 +247,25 @@ async def _plan_from_drivehr(
         quality=quality.to_json(),
         listing_empty=report.listing.status is ListingStatus.EMPTY,
     )
+
+
+def _keep_invalid_postings(
+    raw_postings: list[Any],
+    jobs: list[dict[str, Any]],
+    previous_jobs: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Last delivered versions of listed postings that failed validation.
+
+    A posting DriveHR still lists must not vanish from the site because one
+    of its fields came through broken this time.
+    """
+    listed = {
+        f"{ID_PREFIX}{job_id}"
+        for raw in raw_postings
+        if (job_id := raw_job_id(raw))
+    }
+    missing = listed - {job["id"] for job in jobs}
+    return [job for job in previous_jobs if job.get("id") in missing]
 
 
 def _plan_from_snapshot(snapshot: Snapshot) -> _Plan:
