@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+from lxml import html as lxml_html
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
@@ -163,11 +165,17 @@ def description_from_document(html: str) -> str:
     """The inner HTML of a description document's body."""
     if not html or not html.strip():
         return ""
-    soup = BeautifulSoup(html, "lxml")
-    body = soup.body
+    # lxml directly: a page of 100 postings carries 100 such documents, and
+    # a BeautifulSoup tree for each would dominate the parsing time.
+    try:
+        body = lxml_html.document_fromstring(html).find("body")
+    except (etree.ParserError, ValueError):
+        return ""
     if body is None:
         return ""
-    return body.decode_contents().strip()
+    inner = [body.text or ""]
+    inner.extend(lxml_html.tostring(child, encoding="unicode") for child in body)
+    return "".join(inner).strip()
 
 
 # AG Grid ---------------------------------------------------------------
