@@ -1,0 +1,160 @@
+"""Benchmarks with stated targets, each quoted as a ratio to a same-run baseline.
+
+Run with ``make bench``. Every figure is the median of several runs; the
+machine is shared and noisy, so absolute times mean little and ratios are
+what the targets are stated in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from drivehr_sync.config import load_settings
+from drivehr_sync.drivehr import DriveHRSource
+from drivehr_sync.http_client import build_client
+from drivehr_sync.logs import configure_logging
+from drivehr_sync.parsing import parse_careers_page
+from drivehr_sync.standins import DriveHRSite, sample_postings
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 5
+SECRET = "benchmark-secret-0123456789-abcdefghij"
+
+
+def median_seconds(action: Callable[[], object], runs: int = RUNS) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def many_postings(count: int) -> list[dict]:
+    template = sample_postings()
+    return [
+        {**template[n % len(template)], "id": f"bench-{n:04d}", "title": f"Role {n}"}
+        for n in range(count)
+    ]
+
+
+def fetch_seconds(site: DriveHRSite, concurrency: int) -> float:
+    settings = load_settings(
+        drivehr_company_id=site.company_id,
+        drivehr_base_url=site.base_url,
+        wp_api_url="http://127.0.0.1:9/webhook/drivehr-sync",
+        webhook_secret=SECRET,
+        environment="test",
+        drivehr_strategies=["html"],
+        drivehr_concurrency=concurrency,
+    )
+
+    async def fetch() -> None:
+        async with build_client(settings) as client:
+            report = await DriveHRSource(settings, client).fetch()
+        assert len(report.listing.postings) == len(site.postings)
+        assert not report.degraded
+
+    return median_seconds(lambda: asyncio.run(fetch()))
+
+
+def bench_detail_concurrency() -> tuple[str, float, float, str, bool]:
+    """Descriptions from 40 detail pages, each answering after 20 ms."""
+    with DriveHRSite(postings=many_postings(40), expanded=False, delay_s=0.02) as site:
+        sequential = fetch_seconds(site, 1)
+        concurrent = fetch_seconds(site, 8)
+    ratio = sequential / concurrent
+    return (
+        "40 detail pages, concurrency 8 vs 1",
+        concurrent,
+        sequential,
+        f"{ratio:.1f}x faster (target >= 4x)",
+        ratio >= 4,
+    )
+
+
+def bench_parsing() -> tuple[str, float, float, str, bool]:
+    """Parsing a 100-row AG Grid page against building its tree alone."""
+    with DriveHRSite(postings=many_postings(100)) as site:
+        import httpx
+
+        page = httpx.get(site.careers_url).text
+        url = site.careers_url
+    tree_only = median_seconds(lambda: BeautifulSoup(page, "lxml"), runs=9)
+    parse = median_seconds(lambda: parse_careers_page(page, url), runs=9)
+    ratio = parse / tree_only
+    return (
+        "parse 100-row AG Grid page vs lxml tree build",
+        parse,
+        tree_only,
+        f"{ratio:.1f}x the tree build (target <= 3x)",
+        ratio <= 3,
+    )
+
+
+def bench_health_cold_start() -> tuple[str, float, float, str, bool]:
+    """A basic health check from a fresh interpreter vs loading the whole engine.
+
+    The handler imports parsing and HTTP code lazily, so a monitor's probe
+    should cost well under what a cold sync pays just to import.
+    """
+    call = (
+        "import sys; sys.path.insert(0, 'functions');"
+        "import health_check;"
+        "health_check.handler({'httpMethod': 'GET', 'path': "
+        "'/.netlify/functions/health-check', 'headers': {}}, None)"
+    )
+    environment = {
+        "DRIVEHR_COMPANY_ID": "123e4567-e89b-12d3-a456-426614174000",
+        "WP_API_URL": "https://example.com/webhook/drivehr-sync",
+        "WEBHOOK_SECRET": SECRET,
+        "LOG_LEVEL": "error",
+        "PATH": "/usr/bin:/bin",
+    }
+
+    def run(code: str) -> None:
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=environment, check=True
+        )
+
+    whole_engine = (
+        "import drivehr_sync.sync, drivehr_sync.parsing, drivehr_sync.normalize,"
+        "drivehr_sync.handlers.manual_trigger"
+    )
+    engine = median_seconds(lambda: run(whole_engine))
+    handler = median_seconds(lambda: run(call))
+    ratio = handler / engine
+    return (
+        "health-check cold start vs importing the whole engine",
+        handler,
+        engine,
+        f"{ratio:.2f}x the engine import (target <= 0.7x)",
+        ratio <= 0.7,
+    )
+
+
+def main() -> int:
+    configure_logging("error")
+    rows = [bench_detail_concurrency(), bench_parsing(), bench_health_cold_start()]
+
+    print(f"median of {RUNS}+ runs; ratios against a baseline from the same run\n")
+    print("| benchmark | measured | baseline | result | target met |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, measured, baseline, verdict, met in rows:
+        print(
+            f"| {name} | {measured * 1000:.1f} ms | {baseline * 1000:.1f} ms "
+            f"| {verdict} | {'yes' if met else 'NO'} |"
+        )
+    return 0 if all(row[-1] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
