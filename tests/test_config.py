@@ -114,3 +114,14 @@ def test_secret_is_hidden_in_representations(monkeypatch: pytest.MonkeyPatch) ->
     assert SECRET not in repr(settings)
     assert SECRET not in str(settings.model_dump())
     assert settings.secret == SECRET
+
+
+@pytest.mark.parametrize("url", ["file:///tmp/state", "s3://", "bucket/prefix"])
+def test_state_url_must_name_an_s3_bucket(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """A STATE_URL that is not s3://bucket/prefix is a configuration error."""
+    set_environment(monkeypatch, **VALID, STATE_URL=url)
+
+    with pytest.raises(ConfigError, match="STATE_URL: must look like s3://"):
+        load_settings()

@@ -174,6 +174,8 @@ def test_shrinking_eight_to_two_is_refused_until_forced(
 
     assert refused.status is SyncStatus.REFUSED
     assert "--force" in refused.reason
+    assert refused.jobs_found == 2 and refused.strategy == "api"
+    assert len(refused.diff["removed"]) == len(SAMPLE_IDS) - 2
     assert len(deliveries(wordpress)) == 2
     assert forced.status is SyncStatus.SYNCED
     assert forced.removed == len(SAMPLE_IDS) - 2
@@ -330,3 +332,19 @@ def test_a_listed_posting_with_a_broken_field_keeps_its_last_version(
     assert result.quality["missingFields"] == 1
     assert set(wordpress.jobs) == SAMPLE_IDS
     assert wordpress.jobs[broken_id]["title"] == before
+
+
+def test_security_lockdown_refuses_every_sync(make_settings, drivehr, wordpress) -> None:
+    """With SECURITY_LOCKDOWN on, nothing is fetched and nothing is sent."""
+    settings = make_settings(
+        drivehr_company_id=drivehr.company_id,
+        drivehr_base_url=drivehr.base_url,
+        wp_api_url=wordpress.url,
+        security_lockdown=True,
+    )
+
+    result = run_sync(settings, SyncOptions(force=True))
+
+    assert result.status is SyncStatus.REFUSED
+    assert "SECURITY_LOCKDOWN" in result.reason
+    assert drivehr.requests == [] and wordpress.requests == []

@@ -157,6 +157,16 @@ class Settings(BaseSettings):
                 )
         return value.rstrip("/") if parts.path in ("", "/") else value
 
+    @field_validator("state_url")
+    @classmethod
+    def _s3_state_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme != "s3" or not parts.netloc:
+            raise ValueError("must look like s3://bucket/prefix")
+        return value.strip()
+
     @property
     def secret(self) -> str:
         return self.webhook_secret.get_secret_value()

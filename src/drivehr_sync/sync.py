@@ -25,7 +25,7 @@ from .changes import (
 )
 from .config import Settings
 from .drivehr import DriveHRSource
-from .errors import DeliveryRefusedError, DriveHRSyncError, StateError
+from .errors import ConfigError, DeliveryRefusedError, DriveHRSyncError, StateError
 from .http_client import build_client
 from .logs import get_logger
 from .models import ID_PREFIX, ListingStatus, SyncResult, SyncStatus
@@ -96,32 +96,47 @@ async def _run_guarded(
         reason=options.reason,
     )
 
+    result = SyncResult(SyncStatus.FAILED, request_id)
+    if settings.security_lockdown:
+        result.status = SyncStatus.REFUSED
+        result.reason = "SECURITY_LOCKDOWN is on: no sync runs until it is lifted"
+        return _finish(None, result, started, "security_lockdown")
+
     try:
         store = open_store(settings)
         lease = Lease(store)
-        if not lease.acquire(request_id):
-            result = SyncResult(
-                SyncStatus.BUSY,
-                request_id,
-                reason="another sync is running; this one did nothing",
-            )
-            return _finish(store, result, started, None)
-    except StateError as error:
-        result = SyncResult(SyncStatus.FAILED, request_id, reason=str(error))
+        acquired = lease.acquire(request_id)
+    except (StateError, ConfigError) as error:
+        result.reason = str(error)
         return _finish(None, result, started, None)
+    if not acquired:
+        result.status = SyncStatus.BUSY
+        result.reason = "another sync is running; this one did nothing"
+        return _finish(store, result, started, None)
 
     refusal_kind = None
     try:
-        result = await _sync(settings, options, store, request_id, restore_id)
+        await _sync(settings, options, store, result, restore_id)
     except DeliveryRefusedError as error:
         refusal_kind = error.kind
-        result = SyncResult(SyncStatus.REFUSED, request_id, reason=str(error))
+        result.status = SyncStatus.REFUSED
+        result.reason = str(error)
         log.warning("sync.refused", kind=error.kind, reason=str(error))
     except DriveHRSyncError as error:
-        result = SyncResult(SyncStatus.FAILED, request_id, reason=str(error))
+        result.status = SyncStatus.FAILED
+        result.reason = str(error)
     finally:
-        lease.release(request_id)
+        _release(lease, request_id)
     return _finish(store, result, started, refusal_kind)
+
+
+def _release(lease: Lease, owner: str) -> None:
+    # An unreleased lease expires by itself; failing the finished run over
+    # it would misreport a delivery that already happened.
+    try:
+        lease.release(owner)
+    except StateError as error:
+        log.warning("sync.lease_not_released", error=str(error))
 
 
 def _finish(
@@ -156,9 +171,11 @@ async def _sync(
     settings: Settings,
     options: SyncOptions,
     store: StateStore,
-    request_id: str,
+    result: SyncResult,
     restore_id: str | None,
-) -> SyncResult:
+) -> None:
+    """Fill in ``result`` step by step; a raised error keeps what was learned."""
+    request_id = result.request_id
     history = SnapshotHistory(store, keep=settings.state_keep)
     previous = history.latest()
     previous_jobs = previous.jobs() if previous else []
@@ -171,15 +188,11 @@ async def _sync(
 
         jobs = _with_expiry(plan.jobs, settings)
         diff = diff_jobs(previous_jobs, jobs)
-        result = SyncResult(
-            SyncStatus.DRY_RUN,
-            request_id,
-            strategy=plan.strategy,
-            jobs_found=plan.jobs_found,
-            diff=diff.to_json(),
-            quality=plan.quality,
-            degraded=plan.degraded,
-        )
+        result.strategy = plan.strategy
+        result.jobs_found = plan.jobs_found
+        result.diff = diff.to_json()
+        result.quality = plan.quality
+        result.degraded = plan.degraded
         log.info("sync.diff", **_diff_counts(diff))
 
         check_job_limit(jobs, settings)
@@ -189,13 +202,13 @@ async def _sync(
         if _is_unchanged(settings, options, previous, diff):
             result.status = SyncStatus.UNCHANGED
             result.reason = "the jobs equal the last delivery; nothing was sent"
-            return result
+            return
         if options.dry_run:
+            result.status = SyncStatus.DRY_RUN
             result.jobs = jobs
-            result.sent = 0
             if hold is not None:
                 result.reason = f"a real run would be refused: {hold}"
-            return result
+            return
 
         payload = build_payload(jobs, request_id)
         receipt = await deliver(client, settings, payload)
@@ -209,7 +222,6 @@ async def _sync(
     result.skipped = receipt.skipped
     result.removed = receipt.removed
     result.errors = receipt.errors
-    return result
 
 
 async def _plan_from_drivehr(
