@@ -151,9 +151,20 @@ def test_explicit_force_is_passed_to_the_engine(service_env: Any, engine: Any) -
     """``force: true`` reaches the engine as a forced sync."""
     body = json.dumps({"reason": "override", "force": True}).encode()
 
-    post(body, signed_headers(body))
+    post(body, signed_headers(body, "hex+timestamp"))
 
     assert engine.calls[0].force is True
+
+
+def test_force_needs_a_signed_timestamp(service_env: Any, engine: Any) -> None:
+    """A forced trigger signed without a timestamp is refused as replayable."""
+    body = json.dumps({"reason": "override", "force": True}).encode()
+
+    response = post(body, {"X-Webhook-Signature": hex_signature(body)})
+
+    assert response["statusCode"] == 401
+    assert body_of(response)["success"] is False
+    assert engine.calls == []
 
 
 @pytest.mark.parametrize(

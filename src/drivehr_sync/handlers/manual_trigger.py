@@ -31,6 +31,7 @@ from .invocation import (
     start_invocation,
 )
 from .triggers import (
+    UNAUTHORIZED_MESSAGE,
     audit,
     guard_trigger,
     open_state_store,
@@ -88,6 +89,13 @@ def handle(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
         audit(invocation, store, "invalid_request")
         return parsed
 
+    if parsed.force and not _is_time_bound(invocation.request.headers):
+        # A body signed without a timestamp can be replayed forever; one
+        # that overrides the safety checks must not be.
+        log.info("trigger.unauthorized", why="force without a signed timestamp")
+        audit(invocation, store, "unauthorized", reason=parsed.reason)
+        return refusal(invocation, 401, UNAUTHORIZED_MESSAGE)
+
     result = _run(invocation.settings, invocation.request_id, parsed)
     audit(
         invocation,
@@ -97,6 +105,10 @@ def handle(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
         dry_run=parsed.dry_run,
     )
     return result_response(invocation, result)
+
+
+def _is_time_bound(headers: dict[str, str]) -> bool:
+    return "x-webhook-timestamp" in headers or "webhook-timestamp" in headers
 
 
 def _parse_body(invocation: Invocation) -> TriggerRequest | dict[str, Any]:
