@@ -25,3 +25,17 @@ serve: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
+
+# `sam build` (template.yaml, BuildMethod: makefile) calls build-<LogicalId>
+# with ARTIFACTS_DIR set. Lambda runs arm64 Python 3.12, so the compiled
+# dependencies (lxml, pydantic-core, nh3) are taken as wheels for that
+# platform, whatever machine builds.
+LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp \
+	--python-version 3.12 --only-binary=:all:
+
+build-SyncJobsFunction build-HealthCheckFunction build-ManualTriggerFunction \
+build-MetricsFunction:
+	rm -rf build/wheel && $(PYTHON) -m pip wheel --quiet --no-deps -w build/wheel .
+	$(PYTHON) -m pip install --quiet $(LAMBDA_PLATFORM) \
+		--target "$(ARTIFACTS_DIR)" "$$(ls build/wheel/*.whl)[s3]"
+	cp -r functions "$(ARTIFACTS_DIR)/functions"
