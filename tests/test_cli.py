@@ -160,6 +160,25 @@ def test_validate_reports_bad_jobs(tmp_path, capsys) -> None:
     assert "job 1 (42): id:" in output
 
 
+def test_validate_applies_the_job_limit(tmp_path, capsys) -> None:
+    """validate refuses more jobs than the plugin takes, per --max-jobs."""
+    payload = tmp_path / "payload.json"
+    jobs = [{"id": f"drivehr-{n}", "title": f"Job {n}"} for n in range(3)]
+    payload.write_text(json.dumps({"jobs": jobs}))
+
+    code = main(["validate", "--max-jobs", "2", str(payload)])
+
+    assert code == 1
+    assert "3 jobs exceed the plugin's limit of 2" in capsys.readouterr().out
+
+
+def test_sign_without_a_secret_is_a_configuration_error(capsys) -> None:
+    """sign with no WEBHOOK_SECRET exits 2 and says which variable is missing."""
+    assert main(["sign"]) == 2
+
+    assert "WEBHOOK_SECRET: is required but not set" in capsys.readouterr().err
+
+
 def test_unknown_command_is_a_usage_error() -> None:
     """An unknown subcommand exits 2."""
     completed = subprocess.run(

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .config import MIN_SECRET_LENGTH, Settings, load_settings
+from .config import Settings, load_secret, load_settings
 from .errors import ConfigError, StateError
 from .logs import configure_logging
 from .models import SyncResult, SyncStatus
@@ -72,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="check a payload or snapshot file against the job schema"
     )
     validate.add_argument("file", type=Path)
+    validate.add_argument(
+        "--max-jobs",
+        type=int,
+        default=int(os.environ.get("WP_MAX_JOBS") or 100),
+        help="the plugin's job limit (default: WP_MAX_JOBS or 100)",
+    )
     validate.add_argument("--json", action="store_true")
     return parser
 
@@ -162,17 +169,11 @@ def describe_result(result: SyncResult) -> str:
 
 
 def run_sign_command(arguments: argparse.Namespace) -> int:
-    import os
     from uuid import uuid4
 
     from .signing import delivery_headers
 
-    secret = os.environ.get("WEBHOOK_SECRET", "")
-    if len(secret) < MIN_SECRET_LENGTH:
-        raise ConfigError(
-            [f"WEBHOOK_SECRET: must be set, at least {MIN_SECRET_LENGTH} characters"]
-        )
-
+    secret = load_secret()
     body = sys.stdin.buffer.read()
     request_id = arguments.request_id or str(uuid4())
     headers = delivery_headers(body, secret, request_id, arguments.timestamp)
@@ -241,7 +242,7 @@ def run_validate_command(arguments: argparse.Namespace) -> int:
         print(f"cannot read {arguments.file}: {error}", file=sys.stderr)
         return EXIT_USAGE
 
-    report = validate_jobs(payload.get("jobs"))
+    report = validate_jobs(payload.get("jobs"), arguments.max_jobs)
     if arguments.json:
         print(json.dumps(report.to_json()))
     else:

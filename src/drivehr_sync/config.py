@@ -21,7 +21,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .errors import ConfigError
 
-__all__ = ["Environment", "Settings", "load_settings", "MIN_SECRET_LENGTH"]
+__all__ = [
+    "MIN_SECRET_LENGTH",
+    "Environment",
+    "Settings",
+    "load_secret",
+    "load_settings",
+]
 
 MIN_SECRET_LENGTH = 32
 STRATEGIES = ("api", "html")
@@ -57,16 +63,38 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+def check_secret_length(value: SecretStr) -> SecretStr:
+    if len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+        raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters long")
+    return value
+
+
+SETTINGS_SOURCES = SettingsConfigDict(
+    env_file=".env",
+    env_file_encoding="utf-8",
+    extra="ignore",
+    case_sensitive=False,
+    populate_by_name=True,
+)
+
+
+class SecretSettings(BaseSettings):
+    """Only the shared secret, for commands that need nothing else."""
+
+    model_config = SETTINGS_SOURCES
+
+    webhook_secret: SecretStr
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        return check_secret_length(value)
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        case_sensitive=False,
-        populate_by_name=True,
-    )
+    model_config = SETTINGS_SOURCES
 
     # Declared first so that the URL checks below can see it.
     environment: Environment = Field(
@@ -119,11 +147,7 @@ class Settings(BaseSettings):
     @field_validator("webhook_secret")
     @classmethod
     def _long_enough(cls, value: SecretStr) -> SecretStr:
-        if len(value.get_secret_value()) < MIN_SECRET_LENGTH:
-            raise ValueError(
-                f"must be at least {MIN_SECRET_LENGTH} characters long"
-            )
-        return value
+        return check_secret_length(value)
 
     @field_validator("log_level")
     @classmethod
@@ -193,5 +217,13 @@ def load_settings(**overrides: Any) -> Settings:
     """Read the settings, raising :class:`ConfigError` with every problem."""
     try:
         return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(describe_problems(error)) from None
+
+
+def load_secret() -> str:
+    """Read only ``WEBHOOK_SECRET``, with the same checks and sources."""
+    try:
+        return SecretSettings().webhook_secret.get_secret_value()
     except ValidationError as error:
         raise ConfigError(describe_problems(error)) from None
