@@ -53,7 +53,8 @@ from benchmark import many_postings
 from drivehr_sync.logs import configure_logging
 from drivehr_sync.standins import DriveHRSite
 configure_logging("error")
-with DriveHRSite(postings=many_postings({count}), expanded=False, delay_s={delay}) as site:
+postings = many_postings({count})
+with DriveHRSite(postings=postings, expanded=False, delay_s={delay}) as site:
     print(site.base_url, site.company_id, flush=True)
     sys.stdin.read()
 """

@@ -50,8 +50,17 @@ def test_sync_json_prints_exactly_one_object(environment, sites, capsys) -> None
     assert result["status"] == "synced"
     assert result["jobs"] == result["sent"] == result["created"] == 8
     assert set(result) >= {
-        "status", "requestId", "strategy", "jobs", "sent", "created",
-        "updated", "removed", "skipped", "errors", "durationMs",
+        "status",
+        "requestId",
+        "strategy",
+        "jobs",
+        "sent",
+        "created",
+        "updated",
+        "removed",
+        "skipped",
+        "errors",
+        "durationMs",
     }
     assert '"message":"sync.finished"' in captured.err
     assert SECRET not in captured.err + captured.out

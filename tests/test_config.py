@@ -6,7 +6,6 @@ import pytest
 
 from drivehr_sync.config import Environment, load_settings
 from drivehr_sync.errors import ConfigError
-
 from support import COMPANY_ID, SECRET
 
 VALID = {
@@ -100,7 +99,9 @@ def test_allows_plain_http_where_safe(
     monkeypatch: pytest.MonkeyPatch, environment: str, url: str
 ) -> None:
     """Loopback hosts, development and test may use http://."""
-    set_environment(monkeypatch, **{**VALID, "WP_API_URL": url}, ENVIRONMENT=environment)
+    set_environment(
+        monkeypatch, **{**VALID, "WP_API_URL": url}, ENVIRONMENT=environment
+    )
 
     assert load_settings().wp_api_url == url
 

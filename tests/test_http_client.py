@@ -11,8 +11,8 @@ import respx
 from drivehr_sync.http_client import (
     USER_AGENT,
     ResponseTooLargeError,
-    backoff_seconds,
     RetryableStatusError,
+    backoff_seconds,
     get_limited,
     retry_after_seconds,
     send_with_retries,

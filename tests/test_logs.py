@@ -34,7 +34,11 @@ def test_lines_have_the_runbook_shape() -> None:
     assert set(line) == {"timestamp", "level", "message", "metadata"}
     assert line["level"] == "info"
     assert line["message"] == "sync.finished"
-    assert line["metadata"] == {"requestId": "req-1", "jobsProcessed": 3, "duration": 120}
+    assert line["metadata"] == {
+        "requestId": "req-1",
+        "jobsProcessed": 3,
+        "duration": 120,
+    }
     structlog.contextvars.clear_contextvars()
 
 

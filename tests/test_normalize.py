@@ -419,8 +419,22 @@ def test_word_document_becomes_clean_html() -> None:
 
 @pytest.mark.parametrize(
     "debris",
-    ["style=", "class=", "lang=", "mso-", "o:p", "align=", "start=", "<span",
-     "<div", "javascript:", "tracking", "onclick", "target=", "<!--"],
+    [
+        "style=",
+        "class=",
+        "lang=",
+        "mso-",
+        "o:p",
+        "align=",
+        "start=",
+        "<span",
+        "<div",
+        "javascript:",
+        "tracking",
+        "onclick",
+        "target=",
+        "<!--",
+    ],
 )
 def test_word_debris_is_gone(debris: str) -> None:
     """No Word attribute, namespaced tag, script text or unsafe link survives."""

@@ -613,11 +613,15 @@ def test_json_items_without_id_or_title_are_kept() -> None:
 
 def test_json_location_object_and_lists() -> None:
     """Nested location objects and lists of types are flattened to text."""
-    data = [{
-        "id": "z", "title": "Tech", "location": {"city": "Truro", "state": "NS"},
-        "employmentType": ["FULL_TIME", "CONTRACT"],
-        "organization": {"name": "Acme Motors"},
-    }]
+    data = [
+        {
+            "id": "z",
+            "title": "Tech",
+            "location": {"city": "Truro", "state": "NS"},
+            "employmentType": ["FULL_TIME", "CONTRACT"],
+            "organization": {"name": "Acme Motors"},
+        }
+    ]
 
     (posting,) = parse_json_listing(data, PAGE_URL).postings
 
@@ -683,7 +687,7 @@ def test_description_document_body() -> None:
 
     body = description_from_document(html)
 
-    assert body.startswith("<div class=\"WordSection1\">")
+    assert body.startswith('<div class="WordSection1">')
     assert "EmailStyle17" not in body
     assert "Dental Hygienist" in body
 

@@ -17,8 +17,8 @@ from drivehr_sync.signing import (
     verify_standard_webhook,
     verify_timestamp,
 )
-
 from support import SECRET
+
 BODY = b'{"jobs":[{"id":"drivehr-1","title":"Service Advisor"}]}'
 
 

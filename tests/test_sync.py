@@ -106,9 +106,7 @@ def test_the_json_listing_is_used_first(make_settings, wordpress) -> None:
 
 
 @pytest.mark.parametrize("layout", ["shell", "error"])
-def test_an_inconclusive_source_sends_nothing(
-    make_settings, wordpress, layout
-) -> None:
+def test_an_inconclusive_source_sends_nothing(make_settings, wordpress, layout) -> None:
     """An app shell or an error page fails the sync; the site is untouched."""
     wordpress.seed([{"id": "drivehr-keep", "title": "Kept"}])
     with DriveHRSite(layout=layout, json_listing="missing") as drivehr:
@@ -126,9 +124,7 @@ def test_an_inconclusive_source_sends_nothing(
     assert set(wordpress.jobs) == {"drivehr-keep"}
 
 
-def test_a_failed_detail_page_keeps_the_posting(
-    make_settings, wordpress
-) -> None:
+def test_a_failed_detail_page_keeps_the_posting(make_settings, wordpress) -> None:
     """A posting whose description cannot be fetched is still delivered."""
     first = sample_postings()[0]["id"]
     with DriveHRSite(expanded=False) as drivehr:
@@ -216,9 +212,7 @@ def test_a_rejected_delivery_leaves_the_state_alone(
     assert wordpress.jobs == {}
 
 
-def test_the_php8_fault_is_reported_and_not_remembered(
-    make_settings, drivehr
-) -> None:
+def test_the_php8_fault_is_reported_and_not_remembered(make_settings, drivehr) -> None:
     """Every delivery answering 500 fails with the known cause named."""
     with WordPressSite(secret=SECRET, php8_fault=True, rate_limit=1000) as site:
         settings = make_settings(
@@ -334,7 +328,9 @@ def test_a_listed_posting_with_a_broken_field_keeps_its_last_version(
     assert wordpress.jobs[broken_id]["title"] == before
 
 
-def test_security_lockdown_refuses_every_sync(make_settings, drivehr, wordpress) -> None:
+def test_security_lockdown_refuses_every_sync(
+    make_settings, drivehr, wordpress
+) -> None:
     """With SECURITY_LOCKDOWN on, nothing is fetched and nothing is sent."""
     settings = make_settings(
         drivehr_company_id=drivehr.company_id,

@@ -71,7 +71,9 @@ def test_retries_resign_the_same_body(respx_mock, make_settings) -> None:
     route = respx_mock.post(URL).mock(
         side_effect=[
             httpx.Response(502),
-            httpx.Response(429, json={"error": "Rate limit exceeded", "retry_after": 0}),
+            httpx.Response(
+                429, json={"error": "Rate limit exceeded", "retry_after": 0}
+            ),
             httpx.Response(200, json=ACCEPTED),
         ]
     )
@@ -141,7 +143,9 @@ def test_more_jobs_than_the_plugin_takes_are_refused_unsent(
 @respx.mock(assert_all_called=True)
 def test_a_200_without_success_is_not_a_delivery(respx_mock, make_settings) -> None:
     """An HTML 200 (a theme page, a cache) is not mistaken for acceptance."""
-    respx_mock.post(URL).mock(return_value=httpx.Response(200, text="<html>Home</html>"))
+    respx_mock.post(URL).mock(
+        return_value=httpx.Response(200, text="<html>Home</html>")
+    )
 
     with pytest.raises(DeliveryError, match="without the plugin's success"):
         send(make_settings(wp_api_url=URL), build_payload(jobs(1), "r"))

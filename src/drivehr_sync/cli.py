@@ -11,9 +11,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .config import Settings, load_secret, load_settings
@@ -159,7 +158,9 @@ def describe_result(result: SyncResult) -> str:
         lines.append("would send:")
         lines.extend(f"  {job['id']}  {job['title']}" for job in result.jobs)
     if result.degraded:
-        lines.append("degraded (detail page unavailable): " + ", ".join(result.degraded))
+        lines.append(
+            "degraded (detail page unavailable): " + ", ".join(result.degraded)
+        )
     for error in result.errors:
         lines.append(f"plugin error: {error}")
     if result.reason:
@@ -261,7 +262,7 @@ def run_demo_command(arguments: argparse.Namespace) -> int:
     return run_demo()
 
 
-COMMANDS: dict[str, Any] = {
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sync": run_sync_command,
     "demo": run_demo_command,
     "sign": run_sign_command,

@@ -172,13 +172,13 @@ class Settings(BaseSettings):
 
         environment = info.data.get("environment", Environment.PRODUCTION)
         relaxed = environment in (Environment.DEVELOPMENT, Environment.TEST)
-        if parts.scheme == "http" and not relaxed:
-            if not is_loopback_host(parts.hostname):
-                raise ValueError(
-                    f"uses http:// in the {environment} environment; use "
-                    "https:// (plain http is allowed only in development, "
-                    "test, or to a loopback host)"
-                )
+        plain = parts.scheme == "http" and not is_loopback_host(parts.hostname)
+        if plain and not relaxed:
+            raise ValueError(
+                f"uses http:// in the {environment} environment; use "
+                "https:// (plain http is allowed only in development, "
+                "test, or to a loopback host)"
+            )
         return value.rstrip("/") if parts.path in ("", "/") else value
 
     @field_validator("state_url")
@@ -224,6 +224,8 @@ def load_settings(**overrides: Any) -> Settings:
 def load_secret() -> str:
     """Read only ``WEBHOOK_SECRET``, with the same checks and sources."""
     try:
-        return SecretSettings().webhook_secret.get_secret_value()
+        # The secret comes from the environment, which mypy cannot see.
+        settings = SecretSettings()  # type: ignore[call-arg]
+        return settings.webhook_secret.get_secret_value()
     except ValidationError as error:
         raise ConfigError(describe_problems(error)) from None

@@ -34,7 +34,9 @@ def run_demo() -> int:
             state_dir=Path(state_dir),
             title_suffixes=["Acme Motors"],
         )
-        print(f"DriveHR stand-in:   {drivehr.base_url}/careers/{drivehr.company_id}/list")
+        print(
+            f"DriveHR stand-in:   {drivehr.base_url}/careers/{drivehr.company_id}/list"
+        )
         print(f"WordPress stand-in: {wordpress.url}")
 
         result = run_sync(settings, SyncOptions(trigger="demo"))

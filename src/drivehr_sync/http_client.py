@@ -108,7 +108,7 @@ def backoff_seconds(
     jitter: Callable[[float], float] = lambda spread: random.uniform(0, spread),
 ) -> float:
     """Capped exponential backoff; the jitter spreads out synchronized callers."""
-    return min(cap_s, backoff_s * 2 ** (attempt - 1) + jitter(backoff_s))
+    return min(cap_s, backoff_s * 2.0 ** (attempt - 1) + jitter(backoff_s))
 
 
 class _WaitForServerHint:

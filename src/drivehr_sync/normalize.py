@@ -36,13 +36,39 @@ ELLIPSIS = "\u2026"
 
 # What a job ad needs; everything else is unwrapped to its text.
 DESCRIPTION_TAGS = {
-    "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u",
-    "h2", "h3", "h4", "h5", "h6", "blockquote", "a",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "a",
 }
 # Removed together with their content, not unwrapped.
 DISCARDED_TAGS = {
-    "script", "style", "title", "xml", "noscript", "template",
-    "textarea", "select", "button", "svg", "math", "object", "iframe",
+    "script",
+    "style",
+    "title",
+    "xml",
+    "noscript",
+    "template",
+    "textarea",
+    "select",
+    "button",
+    "svg",
+    "math",
+    "object",
+    "iframe",
 }
 BLOCK_TAGS = ("p", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "blockquote")
 INLINE_TAGS = ("strong", "b", "em", "i", "u", "a")
@@ -156,7 +182,7 @@ def normalize_posting(raw: RawPosting, options: NormalizeOptions) -> Posting:
         "salary_range": _salary_range(raw.salary_range, pay_rate, pay_type),
     }
     try:
-        return Posting(**fields)
+        return Posting.model_validate(fields)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, error['loc']))} {error['msg']}"
@@ -265,6 +291,7 @@ def _parse_moment(text: str) -> datetime | None:
         return datetime.fromtimestamp(int(seconds), UTC)
 
     iso = text[:-1] + "+00:00" if text[-1:] in "Zz" else text
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
@@ -423,8 +450,24 @@ def _tidy_whitespace(html: str) -> str:
 
 
 _TEXT_BREAKS = (
-    "p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "blockquote",
-    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
 )
 
 

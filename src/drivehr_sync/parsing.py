@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-from lxml import html as lxml_html
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
+from lxml import etree
+from lxml import html as lxml_html
 
 from drivehr_sync.logs import get_logger
 from drivehr_sync.models import Listing, RawPosting
@@ -57,24 +57,53 @@ NO_OPENINGS = re.compile(
 NOT_RENDERED = {"script", "style", "head", "title", "meta", "link", "iframe"}
 HIDDEN_TAGS = {"template", "noscript"}
 HIDDEN_CLASSES = {
-    "hidden", "d-none", "is-hidden", "v-cloak", "invisible", "hide",
-    "ng-hide", "ng-cloak", "x-cloak", "visually-hidden", "sr-only",
+    "hidden",
+    "d-none",
+    "is-hidden",
+    "v-cloak",
+    "invisible",
+    "hide",
+    "ng-hide",
+    "ng-cloak",
+    "x-cloak",
+    "visually-hidden",
+    "sr-only",
 }
 # Attributes of client-side templates: the element shows only when the
 # script decides so, which a plain GET cannot know.
 CONDITIONAL_ATTRIBUTES = (
-    "v-if", "v-else", "v-else-if", "v-show", "v-cloak", "x-show", "x-if",
-    "x-cloak", "*ngif", "ng-if", "ng-show", "ng-hide",
+    "v-if",
+    "v-else",
+    "v-else-if",
+    "v-show",
+    "v-cloak",
+    "x-show",
+    "x-if",
+    "x-cloak",
+    "*ngif",
+    "ng-if",
+    "ng-show",
+    "ng-hide",
 )
-_HIDING_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE
-)
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # Hosts of iframes that are never a posting's description.
 TRACKER_HOSTS = (
-    "googletagmanager.", "google-analytics.", "doubleclick.", "facebook.",
-    "fb.com", "hotjar.", "linkedin.", "twitter.", "bing.", "clarity.ms",
-    "hubspot.", "recaptcha", "youtube.", "vimeo.", "intercom.",
+    "googletagmanager.",
+    "google-analytics.",
+    "doubleclick.",
+    "facebook.",
+    "fb.com",
+    "hotjar.",
+    "linkedin.",
+    "twitter.",
+    "bing.",
+    "clarity.ms",
+    "hubspot.",
+    "recaptcha",
+    "youtube.",
+    "vimeo.",
+    "intercom.",
 )
 
 DATE = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b")
@@ -129,9 +158,7 @@ def _read_careers_soup(soup: BeautifulSoup, page_url: str) -> Listing:
     visible, hidden = _split_text(soup)
     statement = _no_openings_statement(visible)
     if statement:
-        return Listing.empty(
-            PAGE_STRATEGY, f"the careers page says {statement!r}"
-        )
+        return Listing.empty(PAGE_STRATEGY, f"the careers page says {statement!r}")
     return Listing.inconclusive(PAGE_STRATEGY, _why_nothing(soup, visible, hidden))
 
 

@@ -62,7 +62,9 @@ def assess_quality(
     postings_seen: int, validation_failures: int, missing_fields: int, duplicates: int
 ) -> QualityReport:
     """Build the report and warn once when a threshold is crossed."""
-    report = QualityReport(postings_seen, validation_failures, missing_fields, duplicates)
+    report = QualityReport(
+        postings_seen, validation_failures, missing_fields, duplicates
+    )
     breaches = report.breaches()
     if breaches:
         log.warning("sync.data_quality", breaches=breaches, **report.ratios())

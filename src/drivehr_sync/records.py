@@ -27,14 +27,32 @@ __all__ = [
 
 # Keys under which a wrapper object holds its list of postings.
 LISTING_KEYS = (
-    "jobs", "data", "results", "items", "postings", "jobPostings",
-    "positions", "openings", "records", "rows", "list", "content",
+    "jobs",
+    "data",
+    "results",
+    "items",
+    "postings",
+    "jobPostings",
+    "positions",
+    "openings",
+    "records",
+    "rows",
+    "list",
+    "content",
 )
 TITLE_KEYS = ("title", "jobtitle", "positiontitle", "postingtitle")
 # Keys that make an object with an id and a "name" look like a posting.
 POSTING_HINTS = (
-    "location", "openedon", "worktype", "payrate", "paytype", "dateposted",
-    "posteddate", "employmenttype", "department", "organization",
+    "location",
+    "openedon",
+    "worktype",
+    "payrate",
+    "paytype",
+    "dateposted",
+    "posteddate",
+    "employmenttype",
+    "department",
+    "organization",
 )
 # Old pages wrap script content in HTML comments or CDATA markers.
 _COMMENT_WRAPPER = re.compile(
@@ -272,8 +290,14 @@ def posting_from_record(record: dict[str, Any], page_url: str) -> RawPosting:
         position=first("position", "category"),
         location=_record_location(fields),
         posted=first(
-            "openedon", "posteddate", "dateposted", "createdat", "created",
-            "publishedat", "publisheddate", "opendate",
+            "openedon",
+            "posteddate",
+            "dateposted",
+            "createdat",
+            "created",
+            "publishedat",
+            "publisheddate",
+            "opendate",
         ),
         work_type=first("worktype", "employmenttype", "type", "jobtype"),
         pay_rate=first("payrate", "pay", "rate", "wage"),
@@ -296,9 +320,7 @@ def _record_location(fields: dict[str, Any]) -> str | None:
 
     parts = (
         _scalar(fields.get("city")),
-        _scalar(
-            fields.get("state") or fields.get("province") or fields.get("region")
-        ),
+        _scalar(fields.get("state") or fields.get("province") or fields.get("region")),
     )
     return ", ".join(part for part in parts if part) or None
 

@@ -72,9 +72,7 @@ def delivery_headers(
         "X-Webhook-Timestamp": str(timestamp),
         "webhook-id": request_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign_standard_webhook(
-            request_id, timestamp, body, secret
-        ),
+        "webhook-signature": sign_standard_webhook(request_id, timestamp, body, secret),
     }
 
 

@@ -272,9 +272,7 @@ def _keep_invalid_postings(
     of its fields came through broken this time.
     """
     listed = {
-        f"{ID_PREFIX}{job_id}"
-        for raw in raw_postings
-        if (job_id := raw_job_id(raw))
+        f"{ID_PREFIX}{job_id}" for raw in raw_postings if (job_id := raw_job_id(raw))
     }
     missing = listed - {job["id"] for job in jobs}
     return [job for job in previous_jobs if job.get("id") in missing]
@@ -290,7 +288,9 @@ def _plan_from_snapshot(snapshot: Snapshot) -> _Plan:
     )
 
 
-def _with_expiry(jobs: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
+def _with_expiry(
+    jobs: list[dict[str, Any]], settings: Settings
+) -> list[dict[str, Any]]:
     """Give each job a rolling ``expiryDate``, the site's ``validThrough``."""
     expiry = (datetime.now(UTC) + timedelta(days=settings.expiry_days)).date()
     return [{**job, "expiryDate": expiry.isoformat()} for job in jobs]
