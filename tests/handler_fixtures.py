@@ -7,6 +7,7 @@ import copy
 import hashlib
 import hmac
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -160,3 +161,19 @@ def service_env(
     auth.TRIGGER_LIMITER.reset()
     yield apply
     auth.TRIGGER_LIMITER.reset()
+
+
+@pytest.fixture
+def server_url(service_env: Any) -> Iterator[str]:
+    """The local server on an ephemeral port, serving in a thread."""
+    from drivehr_sync.server import make_server
+
+    server = make_server("127.0.0.1", 0)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +19,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from drivehr_sync.models import SyncStatus
-from drivehr_sync.server import make_server
-from handler_fixtures import fake_result, hex_signature, service_env
+from handler_fixtures import fake_result, hex_signature, server_url, service_env
 
-__all__ = ["service_env"]
+__all__ = ["server_url", "service_env"]
 
 SPEC = Path(__file__).parent.parent / "docs" / "api-specification.yaml"
 schema = schemathesis.openapi.from_path(SPEC)
@@ -70,17 +68,8 @@ class SignEveryBody(requests.auth.AuthBase):
 
 
 @pytest.fixture
-def base_url(service_env: Any) -> Iterator[str]:
-    """The local server in a thread; WordPress and DriveHR refuse connections."""
-    server = make_server("127.0.0.1", 0)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def base_url(server_url: str) -> str:
+    return server_url
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +15,17 @@ from typing import Any
 import httpx
 import pytest
 
-from drivehr_sync.server import FRIENDLY_PATHS, make_server, resolve_function
+from drivehr_sync.server import FRIENDLY_PATHS, resolve_function
 from drivehr_sync.standins import DriveHRSite, WordPressSite
-from handler_fixtures import SECURITY_HEADERS, service_env, signed_headers
+from handler_fixtures import (
+    SECURITY_HEADERS,
+    server_url,
+    service_env,
+    signed_headers,
+)
 from support import COMPANY_ID, SECRET
 
-__all__ = ["service_env"]
+__all__ = ["server_url", "service_env"]
 
 ROOT = Path(__file__).parent.parent
 RUNBOOK_BODY = json.dumps(
@@ -30,17 +34,8 @@ RUNBOOK_BODY = json.dumps(
 
 
 @pytest.fixture
-def base_url(service_env: Any) -> Iterator[str]:
-    """The local server on an ephemeral port, serving in a thread."""
-    server = make_server("127.0.0.1", 0)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def base_url(server_url: str) -> str:
+    return server_url
 
 
 @pytest.fixture
