@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -65,15 +65,7 @@ def parse_event(event: Mapping[str, Any] | None) -> Request:
     # through API Gateway, a Function URL or the local server carries a
     # requestContext and is an HTTP call, whatever its body says.
     if "requestContext" not in event and _is_netlify_schedule(request):
-        return Request(
-            method=request.method,
-            path=request.path,
-            query=request.query,
-            headers=request.headers,
-            body=request.body,
-            source_ip=request.source_ip,
-            is_scheduled=True,
-        )
+        return replace(request, is_scheduled=True)
     return request
 
 
