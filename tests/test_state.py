@@ -6,7 +6,6 @@ import json
 import os
 import sys
 import threading
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,36 +14,9 @@ import pytest
 from drivehr_sync.errors import ConfigError, LeaseHeldError, StateError
 from drivehr_sync.snapshots import SnapshotHistory
 from drivehr_sync.state import Lease, LocalStore, S3Store, open_store
+from s3_server import DUMMY_SECRET, make_bucket, s3_endpoint
 
-DUMMY_SECRET = "dummy-secret-key-for-moto"
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """A moto S3 server on loopback, with dummy credentials in the env."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ACCESS_KEY_ID", "dummy-access-key")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET)
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        patch.delenv("AWS_PROFILE", raising=False)
-        patch.delenv("AWS_ENDPOINT_URL", raising=False)
-        yield f"http://{host}:{port}"
-
-    server.stop()
-
-
-def make_bucket(endpoint: str) -> str:
-    import boto3
-
-    name = f"state-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=name)
-    return name
+__all__ = ["s3_endpoint"]
 
 
 @pytest.fixture(params=["local", "s3"])

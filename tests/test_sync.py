@@ -12,7 +12,10 @@ from drivehr_sync.snapshots import SnapshotHistory
 from drivehr_sync.standins import DriveHRSite, WordPressSite, sample_postings
 from drivehr_sync.state import open_store
 from drivehr_sync.sync import SyncOptions, restore_snapshot, run_sync
+from s3_server import make_bucket, s3_endpoint
 from support import SECRET
+
+__all__ = ["s3_endpoint"]
 
 SAMPLE_IDS = {f"drivehr-{posting['id']}" for posting in sample_postings()}
 
@@ -344,3 +347,24 @@ def test_security_lockdown_refuses_every_sync(
     assert result.status is SyncStatus.REFUSED
     assert "SECURITY_LOCKDOWN" in result.reason
     assert drivehr.requests == [] and wordpress.requests == []
+
+
+def test_state_in_s3_carries_from_one_run_to_the_next(
+    make_settings, drivehr, wordpress, s3_endpoint, monkeypatch
+) -> None:
+    """With STATE_URL on S3, the second run sees the first run's snapshot."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
+    settings = make_settings(
+        drivehr_company_id=drivehr.company_id,
+        drivehr_base_url=drivehr.base_url,
+        wp_api_url=wordpress.url,
+        state_url=f"s3://{make_bucket(s3_endpoint)}/drivehr",
+    )
+
+    first = run_sync(settings)
+    second = run_sync(settings)
+
+    assert first.status is SyncStatus.SYNCED
+    assert second.status is SyncStatus.UNCHANGED
+    assert len(SnapshotHistory(open_store(settings)).list()) == 1
+    assert not (settings.state_dir).exists()
