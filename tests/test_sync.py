@@ -368,3 +368,22 @@ def test_state_in_s3_carries_from_one_run_to_the_next(
     assert second.status is SyncStatus.UNCHANGED
     assert len(SnapshotHistory(open_store(settings)).list()) == 1
     assert not (settings.state_dir).exists()
+
+
+def test_no_openings_on_a_first_run_empties_the_site(
+    make_settings, wordpress
+) -> None:
+    """With no earlier delivery, a conclusive 'no openings' is delivered."""
+    wordpress.seed([{"id": "drivehr-stale", "title": "Closed long ago"}])
+    with DriveHRSite(postings=[], json_listing="missing") as drivehr:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+        )
+
+        result = run_sync(settings)
+
+    assert result.status is SyncStatus.SYNCED
+    assert result.strategy == "html" and result.removed == 1
+    assert wordpress.jobs == {}

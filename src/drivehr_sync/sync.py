@@ -305,17 +305,10 @@ def _safety_hold(
     diff: JobsDiff,
 ) -> DeliveryRefusedError | None:
     """The refusal a guard raises against this delivery, if any."""
-    if options.force:
+    # With no earlier delivery there is nothing to compare with; a
+    # conclusive answer, even "no openings", is delivered as it is.
+    if options.force or previous is None:
         return None
-    if previous is None:
-        if jobs:
-            return None
-        return DeliveryRefusedError(
-            "no earlier delivery is known and DriveHR lists no openings; an "
-            "empty delivery would delete every job on the site. Use --force "
-            "(or force: true) once to confirm",
-            kind="first_delivery_empty",
-        )
 
     identity = check_identity(previous_jobs, jobs)
     if not identity.allowed:
