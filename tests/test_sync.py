@@ -370,12 +370,16 @@ def test_state_in_s3_carries_from_one_run_to_the_next(
     assert not (settings.state_dir).exists()
 
 
+@pytest.mark.parametrize(
+    ("layout", "json_listing", "strategy"),
+    [("ag-grid", "missing", "html"), ("shell", "array", "api")],
+)
 def test_no_openings_on_a_first_run_empties_the_site(
-    make_settings, wordpress
+    make_settings, wordpress, layout, json_listing, strategy
 ) -> None:
     """With no earlier delivery, a conclusive 'no openings' is delivered."""
     wordpress.seed([{"id": "drivehr-stale", "title": "Closed long ago"}])
-    with DriveHRSite(postings=[], json_listing="missing") as drivehr:
+    with DriveHRSite(postings=[], layout=layout, json_listing=json_listing) as drivehr:
         settings = make_settings(
             drivehr_company_id=drivehr.company_id,
             drivehr_base_url=drivehr.base_url,
@@ -385,5 +389,23 @@ def test_no_openings_on_a_first_run_empties_the_site(
         result = run_sync(settings)
 
     assert result.status is SyncStatus.SYNCED
-    assert result.strategy == "html" and result.removed == 1
+    assert result.strategy == strategy and result.removed == 1
     assert wordpress.jobs == {}
+
+
+def test_postings_on_the_page_outweigh_an_empty_json_listing(
+    make_settings, wordpress
+) -> None:
+    """An empty JSON listing is not believed while the careers page lists jobs."""
+    with DriveHRSite(json_listing="empty") as drivehr:
+        settings = make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+        )
+
+        result = run_sync(settings)
+
+    assert result.status is SyncStatus.SYNCED
+    assert result.strategy == "html"
+    assert set(wordpress.jobs) == SAMPLE_IDS

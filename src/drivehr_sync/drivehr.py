@@ -1,10 +1,11 @@
 """Reading a company's postings from DriveHR.
 
 Strategies are tried in the configured order (``api`` is the JSON listing,
-``html`` the careers page); the first conclusive answer wins. An answer is
-conclusive when it lists postings or plainly says there are none. When no
-strategy is conclusive the sync fails: an empty delivery would delete every
-job on the site.
+``html`` the careers page); the first that lists postings wins. An answer is
+conclusive when it lists postings or plainly says there are none; "none" is
+taken only when no later strategy lists postings. When no strategy is
+conclusive the sync fails: an empty delivery would delete every job on the
+site.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .http_client import (
     get_limited,
 )
 from .logs import get_logger
-from .models import Listing, RawPosting
+from .models import Listing, ListingStatus, RawPosting
 
 __all__ = ["DriveHRSource", "SourceReport", "careers_page_url", "listing_api_url"]
 
@@ -70,8 +71,13 @@ class DriveHRSource:
         return SourceReport(listing, degraded, attempts)
 
     async def fetch_listing(self) -> tuple[Listing, list[str]]:
-        """Try each strategy in order; raise when none is conclusive."""
+        """Try each strategy in order; raise when none is conclusive.
+
+        Postings found win. A stated absence is confirmed against the
+        strategies left to try, since postings shown elsewhere outweigh it.
+        """
         attempts = []
+        stated_absence: Listing | None = None
         for strategy in self.settings.drivehr_strategies:
             listing = await self._run_strategy(strategy)
             attempts.append(f"{strategy}: {listing.status.value} {listing.reason}")
@@ -82,9 +88,13 @@ class DriveHRSource:
                 postings=len(listing.postings),
                 reason=listing.reason or None,
             )
-            if listing.is_conclusive:
+            if listing.status is ListingStatus.FOUND:
                 return listing, attempts
+            if listing.status is ListingStatus.EMPTY and stated_absence is None:
+                stated_absence = listing
 
+        if stated_absence is not None:
+            return stated_absence, attempts
         raise InconclusiveListingError(
             "DriveHR gave no conclusive answer, so nothing was sent "
             "(an empty delivery would delete every job): " + "; ".join(attempts),

@@ -26,7 +26,7 @@ from .sample_postings import ORGANIZATION, SAMPLE_COMPANY_ID, sample_postings
 __all__ = ["DriveHRSite", "LAYOUTS", "JSON_LISTING_MODES"]
 
 LAYOUTS = ("ag-grid", "element-ui", "json-ld", "app-state", "shell", "error")
-JSON_LISTING_MODES = ("array", "wrapped", "missing", "html")
+JSON_LISTING_MODES = ("array", "wrapped", "missing", "html", "empty")
 IFRAME_MODES = ("srcdoc", "src")
 LISTING_FIELDS = (
     "id",
@@ -175,7 +175,9 @@ class DriveHRSite(LoopbackServer):
         if self.json_listing == "html":
             return _html_reply(200, _error_page())
 
-        rows = [self._listing_row(posting) for posting in list(self.postings)]
+        # "empty" answers [] whatever the page shows: a listing that disagrees.
+        shown = [] if self.json_listing == "empty" else list(self.postings)
+        rows = [self._listing_row(posting) for posting in shown]
         body: Any = {"data": rows} if self.json_listing == "wrapped" else rows
         return Reply(200, json.dumps(body).encode(), content_type=JSON_TYPE)
 
