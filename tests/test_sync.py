@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from drivehr_sync.errors import StateError
 from drivehr_sync.models import SyncStatus
 from drivehr_sync.snapshots import SnapshotHistory
 from drivehr_sync.standins import DriveHRSite, WordPressSite, sample_postings
@@ -408,4 +409,21 @@ def test_postings_on_the_page_outweigh_an_empty_json_listing(
 
     assert result.status is SyncStatus.SYNCED
     assert result.strategy == "html"
+    assert set(wordpress.jobs) == SAMPLE_IDS
+
+
+def test_a_snapshot_that_cannot_be_saved_does_not_fail_the_delivery(
+    settings, wordpress, monkeypatch
+) -> None:
+    """An accepted delivery reads as synced even if its snapshot is not saved."""
+
+    def refuse(*args, **kwargs):
+        raise StateError("disk full")
+
+    monkeypatch.setattr(SnapshotHistory, "save", refuse)
+
+    result = run_sync(settings)
+
+    assert result.status is SyncStatus.SYNCED
+    assert "snapshot was not saved" in result.reason
     assert set(wordpress.jobs) == SAMPLE_IDS

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+import httpx
 import structlog
 
 from .changes import (
@@ -28,7 +29,7 @@ from .drivehr import DriveHRSource
 from .errors import ConfigError, DeliveryRefusedError, DriveHRSyncError, StateError
 from .http_client import build_client
 from .logs import get_logger
-from .models import ID_PREFIX, ListingStatus, SyncResult, SyncStatus
+from .models import ID_PREFIX, RawPosting, SyncResult, SyncStatus
 from .normalize import NormalizeOptions, normalize_listing, raw_job_id
 from .quality import assess_quality
 from .run_stats import record_run
@@ -65,7 +66,6 @@ class _Plan:
     jobs_found: int
     degraded: list[str]
     quality: dict[str, Any] | None = None
-    listing_empty: bool = False
 
 
 def run_sync(settings: Settings, options: SyncOptions | None = None) -> SyncResult:
@@ -100,7 +100,7 @@ async def _run_guarded(
     if settings.security_lockdown:
         result.status = SyncStatus.REFUSED
         result.reason = "SECURITY_LOCKDOWN is on: no sync runs until it is lifted"
-        return _finish(None, result, started, "security_lockdown")
+        return _finish(None, result, started, None)
 
     try:
         store = open_store(settings)
@@ -213,9 +213,14 @@ async def _sync(
         payload = build_payload(jobs, request_id)
         receipt = await deliver(client, settings, payload)
 
-    outcome = "restored" if restore_id else "synced"
-    history.save(payload, receipt.body, request_id=request_id, outcome=outcome)
     result.status = SyncStatus.SYNCED
+    outcome = "restored" if restore_id else "synced"
+    try:
+        history.save(payload, receipt.body, request_id=request_id, outcome=outcome)
+    except StateError as error:
+        # The site has the list already; the run must not read as failed.
+        log.error("sync.snapshot_not_saved", error=str(error))
+        result.reason = f"delivered, but the snapshot was not saved: {error}"
     result.sent = len(jobs)
     result.created = receipt.created
     result.updated = receipt.updated
@@ -225,7 +230,9 @@ async def _sync(
 
 
 async def _plan_from_drivehr(
-    settings: Settings, client: Any, previous_jobs: list[dict[str, Any]]
+    settings: Settings,
+    client: httpx.AsyncClient,
+    previous_jobs: list[dict[str, Any]],
 ) -> _Plan:
     report = await DriveHRSource(settings, client).fetch()
     raw_postings = report.listing.postings
@@ -257,12 +264,11 @@ async def _plan_from_drivehr(
         jobs_found=len(raw_postings),
         degraded=degraded,
         quality=quality.to_json(),
-        listing_empty=report.listing.status is ListingStatus.EMPTY,
     )
 
 
 def _keep_invalid_postings(
-    raw_postings: list[Any],
+    raw_postings: list[RawPosting],
     jobs: list[dict[str, Any]],
     previous_jobs: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
