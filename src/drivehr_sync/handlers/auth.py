@@ -14,7 +14,6 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict, deque
-from typing import Protocol
 
 from ..errors import SignatureError, StateError
 from ..logs import get_logger
@@ -24,13 +23,13 @@ from ..signing import (
     verify_standard_webhook,
     verify_timestamp,
 )
+from ..state import StateStore
 from .events import Request
 
 __all__ = [
     "RATE_WINDOW_S",
     "REPLAY_PREFIX",
     "RateLimiter",
-    "ReplayStore",
     "TRIGGER_LIMITER",
     "remember_message_id",
     "verify_request",
@@ -43,24 +42,10 @@ REPLAY_PREFIX = "webhook-ids/"
 MAX_TRACKED_CLIENTS = 10_000
 
 
-class ReplayStore(Protocol):
-    """The part of the state store that remembers seen message ids."""
-
-    def read(self, key: str) -> bytes | None: ...
-
-    def write(self, key: str, data: bytes) -> None: ...
-
-    def delete(self, key: str) -> None: ...
-
-    def list_keys(self, prefix: str) -> list[str]: ...
-
-    def create_if_absent(self, key: str, data: bytes) -> bool: ...
-
-
 def verify_request(
     request: Request,
     secret: str,
-    store: ReplayStore | None,
+    store: StateStore | None,
     *,
     now: float | None = None,
 ) -> str:
@@ -93,7 +78,7 @@ def verify_request(
 
 
 def remember_message_id(
-    store: ReplayStore,
+    store: StateStore,
     message_id: str,
     *,
     now: float | None = None,
@@ -124,7 +109,7 @@ def _seen_at(data: bytes | None) -> float | None:
         return None
 
 
-def _forget_old_ids(store: ReplayStore, now: float, tolerance: int) -> None:
+def _forget_old_ids(store: StateStore, now: float, tolerance: int) -> None:
     # Ids older than the window cannot be replayed (their timestamp would
     # fail), so keeping them only grows the store.
     for key in store.list_keys(REPLAY_PREFIX):

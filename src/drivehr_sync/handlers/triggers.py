@@ -7,7 +7,8 @@ from typing import Any
 from ..errors import DriveHRSyncError, SignatureError
 from ..logs import get_logger
 from ..models import SyncResult, SyncStatus
-from .auth import TRIGGER_LIMITER, ReplayStore, verify_request
+from ..state import StateStore
+from .auth import TRIGGER_LIMITER, verify_request
 from .invocation import Invocation
 from .responses import json_response
 
@@ -38,14 +39,14 @@ STATUS_CODES = {
 UNAUTHORIZED_MESSAGE = "Unauthorized: missing or invalid signature."
 
 
-def open_state_store(invocation: Invocation) -> ReplayStore | None:
+def open_state_store(invocation: Invocation) -> StateStore | None:
     """The state store, or None (logged) when it cannot be opened."""
     if invocation.settings is None:
         return None
     try:
         from ..state import open_store
 
-        store: ReplayStore = open_store(invocation.settings)
+        store: StateStore = open_store(invocation.settings)
         return store
     except DriveHRSyncError as error:
         log.warning("function.state_unavailable", error=str(error))
@@ -53,7 +54,7 @@ def open_state_store(invocation: Invocation) -> ReplayStore | None:
 
 
 def guard_trigger(
-    invocation: Invocation, store: ReplayStore | None
+    invocation: Invocation, store: StateStore | None
 ) -> tuple[dict[str, Any] | None, str]:
     """Refuse a call that may not change anything; return (response, outcome).
 
@@ -157,7 +158,7 @@ def describe_result(result: SyncResult) -> str:
 
 def audit(
     invocation: Invocation,
-    store: ReplayStore | None,
+    store: StateStore | None,
     outcome: str,
     *,
     reason: str | None = None,
