@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, SoupStrainer, Tag
 from bs4.element import NavigableString
 from lxml import etree
 from lxml import html as lxml_html
@@ -86,6 +86,8 @@ CONDITIONAL_ATTRIBUTES = (
     "ng-hide",
 )
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+DETAIL_FRAMES = SoupStrainer(["iframe", "noscript"])
 
 # Hosts of iframes that are never a posting's description.
 TRACKER_HOSTS = (
@@ -181,7 +183,9 @@ def parse_json_listing(data: object, page_url: str) -> Listing:
 def find_description(detail_html: str, page_url: str) -> tuple[str | None, str | None]:
     """The description iframe of a detail page: (inline HTML, None) or (None, URL)."""
     try:
-        soup = BeautifulSoup(detail_html or "", "lxml")
+        # Only iframes matter (and the noscript blocks that disqualify
+        # some); building the rest of the page's tree is wasted work.
+        soup = BeautifulSoup(detail_html or "", "lxml", parse_only=DETAIL_FRAMES)
         return _iframe_description(soup, page_url)
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         log.debug("parsing.detail_failed", error=type(exc).__name__)
