@@ -25,7 +25,7 @@ from .sample_postings import ORGANIZATION, SAMPLE_COMPANY_ID, sample_postings
 
 __all__ = ["DriveHRSite", "LAYOUTS", "JSON_LISTING_MODES"]
 
-LAYOUTS = ("ag-grid", "element-ui", "json-ld", "app-state", "shell", "error")
+LAYOUTS = ("ag-grid", "element-ui", "json-ld", "app-state", "spa", "shell", "error")
 JSON_LISTING_MODES = ("array", "wrapped", "missing", "html", "empty")
 IFRAME_MODES = ("srcdoc", "src")
 LISTING_FIELDS = (
@@ -54,6 +54,100 @@ TAG_MANAGER = (
     '<noscript><iframe src="https://www.googletagmanager.com/ns.html?'
     'id=GTM-XXXX" height="0" width="0" style="display:none;visibility:hidden">'
     "</iframe></noscript>"
+)
+# The "spa" layout's only script: after a moment it fetches the JSON
+# listing and draws the AG Grid rows (without detail rows), or says there
+# are no openings, or that loading failed. It reads the listing's URL from
+# the page and builds detail links from its own path, as the real app does.
+SPA_SCRIPT = (
+    """(function () {
+  var columns = """
+    + json.dumps([col for col, _ in GRID_COLUMNS])
+    + """;
+  var labels = """
+    + json.dumps([label for _, label in GRID_COLUMNS])
+    + """;
+  var page = document.querySelector("[data-listing-url]");
+
+  function node(tag, attributes, children) {
+    var element = document.createElement(tag);
+    Object.keys(attributes).forEach(function (name) {
+      element.setAttribute(name, attributes[name]);
+    });
+    (children || []).forEach(function (child) { element.append(child); });
+    return element;
+  }
+
+  function text(value) { return value == null ? "" : String(value); }
+
+  function cell(column, index, children) {
+    return node("div", {"class": "ag-cell ag-cell-value", role: "gridcell",
+      "col-id": column, "aria-colindex": String(index + 1)}, children);
+  }
+
+  function titleCell(job) {
+    var href = location.pathname + "/" + encodeURIComponent(text(job.id)) +
+      "?title=" + encodeURIComponent(text(job.title));
+    return cell("title", 0, [node("div", {"class": "flex flex-col"}, [
+      node("a", {href: href, "class": "font-semibold text-primary"},
+        [text(job.title)]),
+      node("span", {"class": "text-xs"},
+        [text(job.organization) + " | " + text(job.position)])
+    ])]);
+  }
+
+  function row(job, index) {
+    var cells = columns.map(function (column, position) {
+      return position === 0 ? titleCell(job) :
+        cell(column, position, [text(job[column])]);
+    });
+    return node("div", {"class": "ag-row ag-row-level-0", role: "row",
+      "row-index": String(index), "row-id": text(job.id)}, cells);
+  }
+
+  function grid(jobs) {
+    var headers = columns.map(function (column, position) {
+      return node("div", {"class": "ag-header-cell", "col-id": column,
+        role: "columnheader"}, [labels[position]]);
+    });
+    var body = node("div", {"class": "ag-body-viewport"}, [
+      node("div", {"class": "ag-center-cols-viewport"}, [
+        node("div", {"class": "ag-center-cols-container", role: "rowgroup"},
+          jobs.map(row))])]);
+    var header = node("div", {"class": "ag-header"},
+      [node("div", {"class": "ag-header-row", role: "row"}, headers)]);
+    return node("div", {"class": "ag-theme-alpine"}, [
+      node("div", {"class": "ag-root", role: "treegrid"}, [header, body])]);
+  }
+
+  function show(content) {
+    page.replaceChildren(node("h1", {"class": "page-title"},
+      ["Current Openings"]), content);
+  }
+
+  function jobsIn(body) {
+    var jobs = Array.isArray(body) ? body : body && (body.data || body.jobs);
+    if (!Array.isArray(jobs)) { throw new Error("no listing"); }
+    return jobs;
+  }
+
+  setTimeout(function () {
+    fetch(page.getAttribute("data-listing-url"))
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (body) {
+        var jobs = jobsIn(body);
+        show(jobs.length ? grid(jobs) :
+          node("p", {"class": "empty-state"}, ["No positions available"]));
+      })
+      .catch(function () {
+        show(node("p", {"class": "load-error"},
+          ["Something went wrong while loading this page."]));
+      });
+  }, 50);
+})();"""
 )
 NOSCRIPT_NOTICE = (
     "<noscript><strong>We're sorry but this site doesn't work properly "
@@ -202,6 +296,8 @@ class DriveHRSite(LoopbackServer):
             return self._app_state_page(postings)
         if self.layout == "ag-grid":
             return _app_page(self._grid(postings))
+        if self.layout == "spa":
+            return self._spa_shell()
         raise ValueError(f"unknown layout {self.layout!r}")
 
     def _grid(self, postings: list[dict[str, Any]]) -> str:
@@ -247,6 +343,15 @@ class DriveHRSite(LoopbackServer):
             "</div></div></div>"
             "</div></div></div></div></div>"
         )
+
+    def _spa_shell(self) -> str:
+        # Only the shell: the script draws the postings once it has them.
+        listing = html.escape(f"/careers/company/list?id={self.company_id}")
+        content = (
+            f'<div class="careers" data-listing-url="{listing}">'
+            '<div class="loading" aria-busy="true"></div></div>'
+        )
+        return _app_page(content, body_end=f"<script>{SPA_SCRIPT}</script>")
 
     def _grid_row(self, index: int, posting: dict[str, Any]) -> str:
         job_id = html.escape(str(posting.get("id")))
