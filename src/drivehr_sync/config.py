@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 MIN_SECRET_LENGTH = 32
-STRATEGIES = ("api", "html")
+STRATEGIES = ("api", "html", "browser")
 LOG_LEVELS = {"debug", "info", "warn", "warning", "error", "critical"}
 
 
@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(default=5_000_000, ge=1024)
     title_suffixes: Annotated[list[str], NoDecode] = []
     wp_max_jobs: int = Field(default=100, ge=1)
+    # The browser strategy's Chromium; found on PATH when unset.
+    chromium_path: str | None = None
 
     state_dir: Path = Field(default_factory=default_state_dir)
     state_url: str | None = None

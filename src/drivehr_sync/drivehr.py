@@ -1,11 +1,11 @@
 """Reading a company's postings from DriveHR.
 
 Strategies are tried in the configured order (``api`` is the JSON listing,
-``html`` the careers page); the first that lists postings wins. An answer is
-conclusive when it lists postings or plainly says there are none; "none" is
-taken only when no later strategy lists postings. When no strategy is
-conclusive the sync fails: an empty delivery would delete every job on the
-site.
+``html`` the careers page, ``browser`` that page rendered in headless
+Chromium); the first that lists postings wins. An answer is conclusive when
+it lists postings or plainly says there are none; "none" is taken only when
+no later strategy lists postings. When no strategy is conclusive the sync
+fails: an empty delivery would delete every job on the site.
 """
 
 from __future__ import annotations
@@ -115,11 +115,28 @@ class DriveHRSource:
                 return Listing.inconclusive(strategy, "the JSON listing is not JSON")
             return parsing.parse_json_listing(data, url)
 
+        if strategy == "browser":
+            return await self._render_listing()
+
         url = careers_page_url(self.settings)
         response = await self._get(url, strategy)
         if isinstance(response, Listing):
             return response
         return parsing.parse_careers_page(response.text, str(response.url))
+
+    async def _render_listing(self) -> Listing:
+        from . import parsing
+        from .rendering import render_page
+
+        url = careers_page_url(self.settings)
+        try:
+            status, html = await render_page(url, self.settings)
+        except SourceError as error:
+            return Listing.inconclusive("browser", str(error))
+
+        if status != 200:
+            return Listing.inconclusive("browser", f"HTTP {status}")
+        return replace(parsing.parse_careers_page(html, url), strategy="browser")
 
     async def _get(self, url: str, strategy: str) -> httpx.Response | Listing:
         """GET a listing URL; an unusable answer becomes an inconclusive one."""
