@@ -67,3 +67,18 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         return load_settings(**values)
 
     return build
+
+
+@pytest.fixture
+def settings_between(make_settings: Callable[..., Settings]) -> Callable[..., Settings]:
+    """Settings wired to a DriveHR stand-in and a WordPress stand-in."""
+
+    def build(drivehr: Any, wordpress: Any, **overrides: Any) -> Settings:
+        return make_settings(
+            drivehr_company_id=drivehr.company_id,
+            drivehr_base_url=drivehr.base_url,
+            wp_api_url=wordpress.url,
+            **overrides,
+        )
+
+    return build

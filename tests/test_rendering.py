@@ -128,14 +128,13 @@ def test_a_rendered_no_openings_message_is_a_conclusive_empty(
 
 
 def test_an_app_that_cannot_load_its_listing_is_inconclusive(
-    make_settings, wordpress
+    settings_between, wordpress
 ) -> None:
     """A rendered page that shows a loading error is not read as no openings."""
     with DriveHRSite(layout="spa", json_listing="missing") as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
             drivehr_strategies=["browser"],
         )
 

@@ -34,11 +34,10 @@ def wordpress() -> Iterator[WordPressSite]:
 
 
 @pytest.fixture
-def settings(make_settings, drivehr, wordpress):
-    return make_settings(
-        drivehr_company_id=drivehr.company_id,
-        drivehr_base_url=drivehr.base_url,
-        wp_api_url=wordpress.url,
+def settings(settings_between, drivehr, wordpress):
+    return settings_between(
+        drivehr,
+        wordpress,
         title_suffixes=["Acme Motors"],
     )
 
@@ -74,14 +73,13 @@ def test_a_sync_makes_the_site_hold_exactly_the_postings(settings, wordpress) ->
     ],
 )
 def test_every_page_form_yields_the_same_jobs(
-    make_settings, wordpress, layout_options
+    settings_between, wordpress, layout_options
 ) -> None:
     """Each layout DriveHR has used produces the same ids and descriptions."""
     with DriveHRSite(**layout_options) as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
             drivehr_strategies=["html"],
         )
 
@@ -92,13 +90,12 @@ def test_every_page_form_yields_the_same_jobs(
     assert all(post["content"] for post in wordpress.jobs.values())
 
 
-def test_the_json_listing_is_used_first(make_settings, wordpress) -> None:
+def test_the_json_listing_is_used_first(settings_between, wordpress) -> None:
     """With the default order, the JSON listing answers before the page."""
     with DriveHRSite(json_listing="wrapped") as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
             drivehr_strategies=["api", "html"],
         )
 
@@ -110,14 +107,15 @@ def test_the_json_listing_is_used_first(make_settings, wordpress) -> None:
 
 
 @pytest.mark.parametrize("layout", ["shell", "error"])
-def test_an_inconclusive_source_sends_nothing(make_settings, wordpress, layout) -> None:
+def test_an_inconclusive_source_sends_nothing(
+    settings_between, wordpress, layout
+) -> None:
     """An app shell or an error page fails the sync; the site is untouched."""
     wordpress.seed([{"id": "drivehr-keep", "title": "Kept"}])
     with DriveHRSite(layout=layout, json_listing="missing") as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
         )
 
         result = run_sync(settings)
@@ -128,14 +126,13 @@ def test_an_inconclusive_source_sends_nothing(make_settings, wordpress, layout) 
     assert set(wordpress.jobs) == {"drivehr-keep"}
 
 
-def test_a_failed_detail_page_keeps_the_posting(make_settings, wordpress) -> None:
+def test_a_failed_detail_page_keeps_the_posting(settings_between, wordpress) -> None:
     """A posting whose description cannot be fetched is still delivered."""
     first = sample_postings()[0]["id"]
     with DriveHRSite(expanded=False) as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
             drivehr_strategies=["html"],
         )
         run_sync(settings)
@@ -198,13 +195,12 @@ def test_no_openings_after_a_full_list_needs_confirmation(
 
 
 def test_a_rejected_delivery_leaves_the_state_alone(
-    make_settings, drivehr, wordpress, tmp_path
+    settings_between, drivehr, wordpress, tmp_path
 ) -> None:
     """A wrong secret fails the sync and records no snapshot."""
-    settings = make_settings(
-        drivehr_company_id=drivehr.company_id,
-        drivehr_base_url=drivehr.base_url,
-        wp_api_url=wordpress.url,
+    settings = settings_between(
+        drivehr,
+        wordpress,
         webhook_secret="a-different-secret-0123456789-abcdefgh",
     )
 
@@ -216,13 +212,14 @@ def test_a_rejected_delivery_leaves_the_state_alone(
     assert wordpress.jobs == {}
 
 
-def test_the_php8_fault_is_reported_and_not_remembered(make_settings, drivehr) -> None:
+def test_the_php8_fault_is_reported_and_not_remembered(
+    settings_between, drivehr
+) -> None:
     """Every delivery answering 500 fails with the known cause named."""
     with WordPressSite(secret=SECRET, php8_fault=True, rate_limit=1000) as site:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=site.url,
+        settings = settings_between(
+            drivehr,
+            site,
             max_retries=1,
         )
 
@@ -259,13 +256,12 @@ def test_more_than_a_hundred_jobs_are_refused_unsent(
     assert deliveries(wordpress) == []
 
 
-def test_concurrent_syncs_yield_one_busy(make_settings, wordpress) -> None:
+def test_concurrent_syncs_yield_one_busy(settings_between, wordpress) -> None:
     """Two syncs started together: one delivers, the other reports busy."""
     with DriveHRSite(delay_s=0.05) as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
         )
         results = []
         threads = [
@@ -307,15 +303,14 @@ def test_a_dry_run_sends_nothing_and_shows_the_jobs(settings, wordpress) -> None
 
 
 def test_a_listed_posting_with_a_broken_field_keeps_its_last_version(
-    make_settings, wordpress
+    settings_between, wordpress
 ) -> None:
     """A posting DriveHR still lists but sends without a title stays on the site."""
     postings = sample_postings()
     with DriveHRSite(postings=postings, title_suffix=None) as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
             drivehr_strategies=["api"],
         )
         run_sync(settings)
@@ -333,13 +328,12 @@ def test_a_listed_posting_with_a_broken_field_keeps_its_last_version(
 
 
 def test_security_lockdown_refuses_every_sync(
-    make_settings, drivehr, wordpress
+    settings_between, drivehr, wordpress
 ) -> None:
     """With SECURITY_LOCKDOWN on, nothing is fetched and nothing is sent."""
-    settings = make_settings(
-        drivehr_company_id=drivehr.company_id,
-        drivehr_base_url=drivehr.base_url,
-        wp_api_url=wordpress.url,
+    settings = settings_between(
+        drivehr,
+        wordpress,
         security_lockdown=True,
     )
 
@@ -351,14 +345,13 @@ def test_security_lockdown_refuses_every_sync(
 
 
 def test_state_in_s3_carries_from_one_run_to_the_next(
-    make_settings, drivehr, wordpress, s3_endpoint, monkeypatch
+    settings_between, drivehr, wordpress, s3_endpoint, monkeypatch
 ) -> None:
     """With STATE_URL on S3, the second run sees the first run's snapshot."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    settings = make_settings(
-        drivehr_company_id=drivehr.company_id,
-        drivehr_base_url=drivehr.base_url,
-        wp_api_url=wordpress.url,
+    settings = settings_between(
+        drivehr,
+        wordpress,
         state_url=f"s3://{make_bucket(s3_endpoint)}/drivehr",
     )
 
@@ -376,15 +369,14 @@ def test_state_in_s3_carries_from_one_run_to_the_next(
     [("ag-grid", "missing", "html"), ("shell", "array", "api")],
 )
 def test_no_openings_on_a_first_run_empties_the_site(
-    make_settings, wordpress, layout, json_listing, strategy
+    settings_between, wordpress, layout, json_listing, strategy
 ) -> None:
     """With no earlier delivery, a conclusive 'no openings' is delivered."""
     wordpress.seed([{"id": "drivehr-stale", "title": "Closed long ago"}])
     with DriveHRSite(postings=[], layout=layout, json_listing=json_listing) as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
         )
 
         result = run_sync(settings)
@@ -395,14 +387,13 @@ def test_no_openings_on_a_first_run_empties_the_site(
 
 
 def test_postings_on_the_page_outweigh_an_empty_json_listing(
-    make_settings, wordpress
+    settings_between, wordpress
 ) -> None:
     """An empty JSON listing is not believed while the careers page lists jobs."""
     with DriveHRSite(json_listing="empty") as drivehr:
-        settings = make_settings(
-            drivehr_company_id=drivehr.company_id,
-            drivehr_base_url=drivehr.base_url,
-            wp_api_url=wordpress.url,
+        settings = settings_between(
+            drivehr,
+            wordpress,
         )
 
         result = run_sync(settings)
