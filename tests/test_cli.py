@@ -88,10 +88,19 @@ def test_a_refused_sync_exits_one(environment, sites, capsys) -> None:
 
     code = main(["sync", "--json"])
 
-    result = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
     assert code == 1
     assert result["status"] == "refused"
     assert "--force" in result["reason"]
+    refusal = next(
+        json.loads(line)
+        for line in captured.err.splitlines()
+        if '"message":"sync.refused"' in line
+    )
+    assert refusal["level"] == "warning"
+    assert refusal["metadata"]["kind"] == "removal_guard"
+    assert refusal["metadata"]["removedJobs"] == refusal["metadata"]["previousJobs"]
 
 
 def test_bad_configuration_exits_two_without_the_secret(monkeypatch, capsys) -> None:

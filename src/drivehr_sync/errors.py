@@ -15,6 +15,8 @@ Every error derives from :class:`DriveHRSyncError`::
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "ConfigError",
     "DeliveryError",
@@ -71,11 +73,19 @@ class DeliveryError(DriveHRSyncError):
 class DeliveryRefusedError(DeliveryError):
     """The delivery was held back before anything was sent.
 
-    ``kind`` names the check that held it back, for metrics.
+    ``kind`` names the check that held it back, for metrics; ``details``
+    holds the numbers behind the decision, for the log.
     """
 
-    def __init__(self, message: str, *, kind: str = "refused") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "refused",
+        details: dict[str, Any] | None = None,
+    ) -> None:
         self.kind = kind
+        self.details = details or {}
         super().__init__(message)
 
 

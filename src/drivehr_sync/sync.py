@@ -121,7 +121,7 @@ async def _run_guarded(
         refusal_kind = error.kind
         result.status = SyncStatus.REFUSED
         result.reason = str(error)
-        log.warning("sync.refused", kind=error.kind, reason=str(error))
+        log.warning("sync.refused", kind=error.kind, reason=str(error), **error.details)
     except DriveHRSyncError as error:
         result.status = SyncStatus.FAILED
         result.reason = str(error)
@@ -193,7 +193,7 @@ async def _sync(
         result.diff = diff.to_json()
         result.quality = plan.quality
         result.degraded = plan.degraded
-        log.info("sync.diff", **_diff_counts(diff))
+        log.info("sync.diff", **_diff_summary(diff))
 
         check_job_limit(jobs, settings)
         hold = _safety_hold(settings, options, previous, previous_jobs, jobs, diff)
@@ -318,11 +318,15 @@ def _safety_hold(
 
     identity = check_identity(previous_jobs, jobs)
     if not identity.allowed:
-        return DeliveryRefusedError(identity.reason or "", kind="identity_guard")
+        return DeliveryRefusedError(
+            identity.reason or "", kind="identity_guard", details=identity.details
+        )
 
     removals = check_removals(previous_jobs, diff, settings.max_removal_fraction)
     if not removals.allowed:
-        return DeliveryRefusedError(removals.reason or "", kind="removal_guard")
+        return DeliveryRefusedError(
+            removals.reason or "", kind="removal_guard", details=removals.details
+        )
     return None
 
 
@@ -341,10 +345,13 @@ def _is_unchanged(
     return age < timedelta(hours=settings.full_resync_hours)
 
 
-def _diff_counts(diff: JobsDiff) -> dict[str, int]:
+def _diff_summary(diff: JobsDiff) -> dict[str, Any]:
     return {
         "added": len(diff.added),
-        "removedIds": len(diff.removed),
-        "updatedIds": len(diff.updated),
+        "removed": len(diff.removed),
+        "updated": len(diff.updated),
         "unchanged": diff.unchanged,
+        "addedIds": diff.added,
+        "removedIds": diff.removed,
+        "updatedIds": sorted(diff.updated),
     }
