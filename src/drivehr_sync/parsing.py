@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
-from bs4.filter import SoupStrainer
 from bs4.element import NavigableString
+from bs4.filter import SoupStrainer
 from lxml import etree
 from lxml import html as lxml_html
 
