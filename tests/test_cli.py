@@ -208,3 +208,16 @@ def test_unknown_command_is_a_usage_error() -> None:
 
     assert completed.returncode == 2
     assert "invalid choice" in completed.stderr
+
+
+def test_demo_syncs_the_stand_ins_and_survives_an_unreadable_page(capsys) -> None:
+    """demo fills the stand-in site, then shows a shell page sends nothing."""
+    code = main(["demo"])
+
+    output = capsys.readouterr().out
+    assert code == 0
+    assert "sync synced via api: 8 jobs sent, 8 created" in output
+    assert "The site now holds 8 jobs:" in output
+    assert "sync failed: 0 jobs sent" in output
+    assert "no conclusive answer" in output
+    assert "The site still holds 8 jobs." in output

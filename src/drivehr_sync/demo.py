@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .config import load_settings
 from .logs import configure_logging
+from .models import SyncResult
 from .standins import DriveHRSite, WordPressSite
 from .sync import SyncOptions, run_sync
 
@@ -37,18 +38,10 @@ def run_demo() -> int:
         print(
             f"DriveHR stand-in:   {drivehr.base_url}/careers/{drivehr.company_id}/list"
         )
-        print(f"WordPress stand-in: {wordpress.url}")
+        print(f"WordPress stand-in: {wordpress.url}\n")
 
         result = run_sync(settings, SyncOptions(trigger="demo"))
-        print(
-            f"\nsync {result.status.value} via {result.strategy}: "
-            f"{result.sent} jobs sent, {result.created} created, "
-            f"{result.updated} updated, {result.removed} removed "
-            f"in {result.duration_ms} ms"
-        )
-        if result.reason:
-            print(f"reason: {result.reason}")
-
+        _report(result)
         print(f"\nThe site now holds {len(wordpress.jobs)} jobs:")
         for job_id, post in sorted(wordpress.jobs.items()):
             print(f"  {job_id}")
@@ -58,7 +51,27 @@ def run_demo() -> int:
             )
             print(f"    apply: {post['apply_url']}")
 
+        # The safety the service exists for: a page it cannot read must not
+        # become an empty delivery, which would delete every job.
+        print("\nNext, DriveHR serves only an application shell and no listing:")
+        drivehr.layout = "shell"
+        drivehr.json_listing = "missing"
+        _report(run_sync(settings, SyncOptions(trigger="demo")))
+        print(f"The site still holds {len(wordpress.jobs)} jobs.")
+
     return 0 if result.status.is_success else 1
+
+
+def _report(result: SyncResult) -> None:
+    via = f" via {result.strategy}" if result.strategy else ""
+    print(
+        f"sync {result.status.value}{via}: "
+        f"{result.sent} jobs sent, {result.created} created, "
+        f"{result.updated} updated, {result.removed} removed "
+        f"in {result.duration_ms} ms"
+    )
+    if result.reason:
+        print(f"reason: {result.reason}")
 
 
 if __name__ == "__main__":  # pragma: no cover
