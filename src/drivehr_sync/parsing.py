@@ -9,7 +9,7 @@ an empty delivery deletes every job on the site.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,12 +24,14 @@ from drivehr_sync.models import Listing, RawPosting
 from drivehr_sync.normalize import job_id_from_url
 from drivehr_sync.records import (
     assigned_states,
+    collapse_whitespace,
     job_postings,
     largest_posting_list,
     listing_array,
     load_json,
     posting_from_json_ld,
     posting_from_record,
+    unique,
 )
 
 __all__ = [
@@ -233,7 +235,7 @@ def _read_ag_grid(soup: BeautifulSoup, page_url: str) -> list[RawPosting]:
         for cell in row.select("[col-id]"):
             row_cells.setdefault(str(cell.get("col-id")), cell)
 
-    order = _unique(str(row.get("row-id", "")).strip() for row in center_rows)
+    order = unique(str(row.get("row-id", "")).strip() for row in center_rows)
     postings = [
         _ag_grid_posting(row_id, cells.get(row_id, {}), details.get(row_id), page_url)
         for row_id in order
@@ -327,7 +329,7 @@ def _read_free_text(posting: RawPosting, content: Tag) -> None:
         if posting.work_type is None and (match := WORK_TYPE.search(fragment)):
             posting.work_type = match.group(1)
         if posting.pay_rate is None and (match := PAY_RATE.search(fragment)):
-            posting.pay_rate = _collapse(match.group(0))
+            posting.pay_rate = collapse_whitespace(match.group(0))
         if posting.pay_type is None and (match := PAY_TYPE.search(fragment)):
             posting.pay_type = match.group(1)
 
@@ -463,7 +465,7 @@ def _is_hidden(tag: Tag) -> bool:
 
 
 def _no_openings_statement(text: str) -> str | None:
-    match = NO_OPENINGS.search(_collapse(text))
+    match = NO_OPENINGS.search(collapse_whitespace(text))
     return match.group(0) if match else None
 
 
@@ -479,9 +481,9 @@ def _why_nothing(soup: BeautifulSoup, visible: str, hidden: str) -> str:
     if soup.find("input", attrs={"type": "password"}) is not None:
         return "the page asks for a login instead of listing postings"
 
-    title = _collapse(soup.title.get_text()) if soup.title else ""
+    title = collapse_whitespace(soup.title.get_text()) if soup.title else ""
     heading = soup.find(["h1", "h2"])
-    heading_text = _collapse(heading.get_text()) if heading else ""
+    heading_text = collapse_whitespace(heading.get_text()) if heading else ""
     for candidate in (title, heading_text):
         if candidate and ERROR_WORDS.search(candidate):
             return f"the page looks like an error page ({candidate!r})"
@@ -505,7 +507,7 @@ def _why_nothing(soup: BeautifulSoup, visible: str, hidden: str) -> str:
 def _text(element: Tag, exclude: list[Tag] | None = None) -> str:
     """The element's text, leaving out the subtrees in ``exclude``."""
     if not exclude:
-        return _collapse(element.get_text(" "))
+        return collapse_whitespace(element.get_text(" "))
     skipped = {id(tag) for tag in exclude}
     pieces = []
     for piece in element.find_all(string=True):
@@ -514,18 +516,10 @@ def _text(element: Tag, exclude: list[Tag] | None = None) -> str:
         if any(id(parent) in skipped for parent in piece.parents):
             continue
         pieces.append(str(piece))
-    return _collapse(" ".join(pieces))
+    return collapse_whitespace(" ".join(pieces))
 
 
 def _cell_text(cell: Tag | None) -> str | None:
     if cell is None:
         return None
     return _text(cell) or None
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))

@@ -17,12 +17,14 @@ from drivehr_sync.models import RawPosting
 
 __all__ = [
     "assigned_states",
+    "collapse_whitespace",
     "job_postings",
     "largest_posting_list",
     "listing_array",
     "load_json",
     "posting_from_json_ld",
     "posting_from_record",
+    "unique",
 ]
 
 # Keys under which a wrapper object holds its list of postings.
@@ -136,7 +138,7 @@ def _json_ld_location(value: Any, item: dict[str, Any]) -> str | None:
         else:
             names.append(_scalar(place) or "")
 
-    location = "; ".join(_unique(name for name in names if name))
+    location = "; ".join(unique(name for name in names if name))
     if not location and item.get("jobLocationType") == "TELECOMMUTE":
         return "Remote"
     return location or None
@@ -160,7 +162,7 @@ def _salary_amount(value: Any) -> str | None:
         low = amount.get("minValue", amount.get("value"))
         high = amount.get("maxValue")
         parts = [_money(part, symbol) for part in (low, high) if part is not None]
-        return " - ".join(_unique(part for part in parts if part)) or None
+        return " - ".join(unique(part for part in parts if part)) or None
     return _money(amount, symbol)
 
 
@@ -336,7 +338,7 @@ def _scalar(value: Any) -> str | None:
     if isinstance(value, list):
         texts = [_scalar(item) for item in value]
         return ", ".join(text for text in texts if text) or None
-    return _collapse(str(value)) or None
+    return collapse_whitespace(str(value)) or None
 
 
 def load_json(text: str) -> Any:
@@ -348,9 +350,11 @@ def load_json(text: str) -> Any:
         return None
 
 
-def _collapse(text: str) -> str:
+def collapse_whitespace(text: str) -> str:
+    """``text`` with every run of whitespace made one space, and trimmed."""
     return " ".join(text.split())
 
 
-def _unique(values: Iterable[str]) -> list[str]:
+def unique(values: Iterable[str]) -> list[str]:
+    """``values`` without repeats, in their first order."""
     return list(dict.fromkeys(values))
