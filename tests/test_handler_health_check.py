@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from drivehr_sync.handlers.health_check import handle
+from drivehr_sync.http_client import USER_AGENT
 from drivehr_sync.models import SyncResult, SyncStatus
 from drivehr_sync.run_stats import record_run
 from drivehr_sync.standins import DriveHRSite, WordPressSite
@@ -137,6 +138,16 @@ def test_deep_check_sends_nothing_to_the_webhook_but_a_get(sites: Any) -> None:
 
     assert [r.method for r in wordpress.requests] == ["GET"]
     assert wordpress.jobs == {}
+
+
+def test_deep_probes_name_themselves_honestly(sites: Any) -> None:
+    """Both probes send the service's own User-Agent."""
+    wordpress, drivehr = sites
+
+    check({"deep": "true"})
+
+    agents = {r.headers["user-agent"] for r in wordpress.requests + drivehr.requests}
+    assert agents == {USER_AGENT}
 
 
 def test_switched_off_plugin_degrades_with_its_message(sites: Any) -> None:

@@ -136,9 +136,7 @@ def _deep_checks(settings: Settings) -> dict[str, Check]:
     timeout = min(settings.request_timeout_s, PROBE_TIMEOUT_S)
     probes: dict[str, Callable[[], Check]] = {
         "wordpress": lambda: probe_wordpress(settings.wp_api_url, timeout),
-        "drivehr": lambda: probe_drivehr(
-            settings.drivehr_base_url, settings.company_id, timeout
-        ),
+        "drivehr": lambda: probe_drivehr(settings, timeout),
     }
     pool = ThreadPoolExecutor(max_workers=len(probes))
     futures = {name: pool.submit(_timed, probe) for name, probe in probes.items()}
@@ -170,9 +168,12 @@ def probe_wordpress(url: str, timeout: float) -> Check:
     """GET the plugin's webhook: its 405 to a GET proves it is there."""
     import httpx
 
+    from ..http_client import USER_AGENT
+
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-            response = client.get(url, headers={"Accept": "application/json"})
+            response = client.get(url, headers=headers)
     except httpx.TimeoutException:
         return Check("fail", message="WordPress did not answer in time")
     except httpx.HTTPError as error:
@@ -201,16 +202,18 @@ def probe_wordpress(url: str, timeout: float) -> Check:
     )
 
 
-def probe_drivehr(base_url: str, company_id: str, timeout: float) -> Check:
+def probe_drivehr(settings: Settings, timeout: float) -> Check:
     """The careers page or the JSON listing answers 200."""
     import httpx
 
-    urls = [
-        f"{base_url}/careers/{company_id}/list",
-        f"{base_url}/careers/company/list?id={company_id}",
-    ]
+    from ..drivehr import careers_page_url, listing_api_url
+    from ..http_client import USER_AGENT
+
+    urls = [careers_page_url(settings), listing_api_url(settings)]
     statuses = []
-    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+    with httpx.Client(
+        timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+    ) as client:
         for url in urls:
             try:
                 status = client.get(url).status_code
